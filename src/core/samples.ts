@@ -1,0 +1,115 @@
+/**
+ * Checks the input rows `x` a caller passes and packs them into f32,
+ * collecting every problem with the row it sits in before refusing.
+ */
+import { EdgepropError, describe, formatPath, type ErrorDetail } from './errors.ts'
+
+/** Stops collecting after this many problems; the rest are counted in the summary. */
+const MAX_REPORTED = 20
+
+/** Gathers problems found in one call, with paths such as ['x', 3, 1]. */
+export class Problems {
+  readonly list: ErrorDetail[] = []
+  private skipped = 0
+
+  /** Records one problem; `text` follows the field name, as in "x[3] has 5 values". */
+  add(path: (string | number)[], text: string): void {
+    if (this.list.length >= MAX_REPORTED) {
+      this.skipped += 1
+      return
+    }
+    this.list.push({ path, message: `${formatPath(path)} ${text}` })
+  }
+
+  get full(): boolean {
+    return this.list.length >= MAX_REPORTED
+  }
+
+  /** Throws one EdgepropError with everything found, when anything was. */
+  throwIfAny(): void {
+    if (this.list.length === 0) return
+    if (this.skipped > 0) {
+      this.list.push({ path: [], message: `and ${this.skipped} more problems like these` })
+    }
+    throw new EdgepropError('invalid-data', this.list)
+  }
+}
+
+/** The rows of `x`, packed row-major as f32. */
+export interface PackedInputs {
+  rows: number
+  data: Float32Array
+  /** True when x was a single row given as a flat list of numbers. */
+  single: boolean
+}
+
+/** Tells whether a value can serve as one row: an array or a numeric typed array. */
+export function isRow(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))
+}
+
+/**
+ * Checks that a value is a number that f32 holds exactly as finite, and
+ * returns it; records a problem (and returns 0) otherwise.
+ */
+export function checkNumber(value: unknown, path: (string | number)[], problems: Problems) {
+  if (typeof value !== 'number') {
+    problems.add(path, `is ${describe(value)}; expected a finite number`)
+    return 0
+  }
+  if (!Number.isFinite(value)) {
+    problems.add(path, `is ${describe(value)}; expected a finite number`)
+    return 0
+  }
+  if (!Number.isFinite(Math.fround(value))) {
+    problems.add(path, `is ${value}, outside the f32 range (about ±3.4e38); rescale the data`)
+    return 0
+  }
+  return value
+}
+
+/** Validates `x` against the model's input width and packs it as f32. */
+export function packInputs(x: unknown, inputs: number): PackedInputs {
+  const problems = new Problems()
+  if (!isRow(x)) {
+    problems.add(['x'], `is ${describe(x)}; expected an array of rows of ${inputs} numbers`)
+    problems.throwIfAny()
+  }
+  const list = x as ArrayLike<unknown>
+  if (list.length === 0) {
+    problems.add(['x'], `has no rows; give at least one row of ${inputs} numbers`)
+    problems.throwIfAny()
+  }
+  const single = !Array.prototype.some.call(list, isRow)
+  const rows = single ? [list] : list
+  const data = new Float32Array(rows.length * inputs)
+
+  for (let r = 0; r < rows.length && !problems.full; r++) {
+    const path = single ? ['x'] : ['x', r]
+    packRow(rows[r], path, inputs, data, r * inputs, problems)
+  }
+  problems.throwIfAny()
+  return { rows: rows.length, data, single }
+}
+
+function packRow(
+  row: unknown,
+  path: (string | number)[],
+  width: number,
+  out: Float32Array,
+  offset: number,
+  problems: Problems,
+): void {
+  if (!isRow(row)) {
+    problems.add(path, `is ${describe(row)}; expected a row of ${width} numbers`)
+    return
+  }
+  if (row.length !== width) {
+    const values = row.length === 1 ? 'value' : 'values'
+    problems.add(path, `has ${row.length} ${values}; the model takes ${width}`)
+    return
+  }
+  for (let c = 0; c < width; c++) {
+    out[offset + c] = checkNumber(row[c], [...path, c], problems)
+  }
+}

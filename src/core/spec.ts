@@ -1,0 +1,298 @@
+/**
+ * The model spec: the zod schema that validates it and fills its defaults,
+ * and the rules that tie its fields together (see DESIGN.md, "The model").
+ */
+import { z } from 'zod'
+import { Activation, Optimizer, type ActivationName } from './enums.ts'
+import { EdgepropError, describe, formatPath, type ErrorDetail } from './errors.ts'
+
+/** Upper bounds on sizes, so one spec cannot ask for more than wasm memory holds. */
+export const LIMITS = {
+  inputs: 65_536,
+  units: 65_536,
+  layers: 64,
+  parameters: 16_777_216,
+  labelLength: 200,
+} as const
+
+const F32_MAX = 3.4028234663852886e38
+const STEP_MESSAGE =
+  'a step function has no gradient, so backpropagation cannot train it; ' +
+  "use sigmoid, tanh, relu or leaky-relu (or kind 'perceptron' for a threshold unit)"
+
+type Issue = { input?: unknown }
+
+/** Builds a message that says what was expected and what came instead. */
+function expected(what: string): (issue: Issue) => string {
+  return (issue) => `must be ${what}; got ${describe(issue.input)}`
+}
+
+function wholeNumber(max: number, what: string) {
+  const error = expected(`a whole number from 1 to ${max} (${what})`)
+  return z.number({ error }).int({ error }).min(1, { error }).max(max, { error })
+}
+
+function realNumber(what: string, min: number, max: number, open: boolean) {
+  const error = expected(what)
+  const base = z.number({ error }).max(max, { error })
+  return open ? base.gt(min, { error }) : base.min(min, { error })
+}
+
+const learningRate = realNumber('a positive number such as 0.01', 0, 1e30, true)
+const fraction = (example: string) =>
+  realNumber(`a number from 0 up to (not including) 1, such as ${example}`, 0, 1, false)
+    .lt(1, { error: expected(`below 1, such as ${example}`) })
+const seed = z
+  .number({ error: expected('a whole number from 0 to 4294967295') })
+  .int({ error: expected('a whole number from 0 to 4294967295') })
+  .min(0, { error: expected('a whole number from 0 to 4294967295') })
+  .max(2 ** 32 - 1, { error: expected('a whole number from 0 to 4294967295') })
+
+const activationNames = Object.keys(Activation) as [ActivationName, ...ActivationName[]]
+const activation = z.enum(activationNames, {
+  error: expected(`one of ${activationNames.map((a) => `'${a}'`).join(', ')}`),
+})
+
+const labels = z
+  .array(
+    z
+      .string({ error: expected('a class name (a string)') })
+      .min(1, { error: expected('a non-empty class name') })
+      .max(LIMITS.labelLength, { error: expected(`a name of at most ${LIMITS.labelLength} chars`) }),
+    { error: expected('an array of class names') },
+  )
+  .refine((names) => new Set(names).size === names.length, {
+    error: (issue) => `must not repeat a name; ${repeated(issue.input as string[])} appears twice`,
+  })
+
+function repeated(names: string[]): string {
+  const seen = new Set<string>()
+  for (const name of names) {
+    if (seen.has(name)) return JSON.stringify(name)
+    seen.add(name)
+  }
+  return 'a name'
+}
+
+const layer = z
+  .strictObject({
+    units: wholeNumber(LIMITS.units, 'the units in this layer'),
+    activation: activation.refine((a) => a !== 'heaviside' && a !== 'sign', {
+      error: (issue) => `is '${String(issue.input)}': ${STEP_MESSAGE}`,
+    }),
+    alpha: fraction('0.01').optional(),
+  })
+  .transform((l) => (l.activation === 'leaky-relu' ? { ...l, alpha: l.alpha ?? 0.01 } : l))
+
+const optimizer = z.strictObject({
+  name: z.enum(Object.keys(Optimizer) as ['sgd', 'momentum', 'adam'], {
+    error: expected("one of 'sgd', 'momentum', 'adam'"),
+  }),
+  learningRate,
+  momentum: fraction('0.9').default(0.9),
+  nesterov: z.boolean({ error: expected('true or false') }).default(false),
+  beta1: fraction('0.9').default(0.9),
+  beta2: fraction('0.999').default(0.999),
+  epsilon: realNumber('a small positive number such as 1e-8', 0, 1, true).default(1e-8),
+  l2: realNumber('a number ≥ 0 such as 1e-4', 0, F32_MAX, false).default(0),
+  clipNorm: realNumber('a positive number such as 1', 0, F32_MAX, true).optional(),
+})
+
+const mlpObject = z.strictObject({
+  kind: z.literal('mlp'),
+  inputs: wholeNumber(LIMITS.inputs, 'the values in one input row'),
+  layers: z
+    .array(layer, { error: expected('an array of layers like { units, activation }') })
+    .min(1, { error: 'must list at least the output layer, e.g. [{ units: 1, ... }]' })
+    .max(LIMITS.layers, { error: expected(`at most ${LIMITS.layers} layers`) }),
+  loss: z.enum(['mse', 'binary-cross-entropy', 'cross-entropy'], {
+    error: expected("one of 'mse', 'binary-cross-entropy', 'cross-entropy'"),
+  }),
+  optimizer,
+  labels: labels.optional(),
+  inputScaling: z
+    .enum(['standardize', 'none'], { error: expected("'standardize' or 'none'") })
+    .default('none'),
+  seed: seed.optional(),
+})
+
+const perceptronObject = z.strictObject({
+  kind: z.literal('perceptron'),
+  inputs: wholeNumber(LIMITS.inputs, 'the values in one input row'),
+  outputs: wholeNumber(LIMITS.units, 'the threshold units'),
+  activation: z.enum(['heaviside', 'sign'], {
+    error: expected("'heaviside' or 'sign' (a perceptron is a threshold unit)"),
+  }),
+  learningRate,
+  labels: labels.optional(),
+  seed: seed.optional(),
+})
+
+/** Validates a spec and fills its defaults (all but the seed); the Worker uses it too. */
+export const specSchema = z.discriminatedUnion(
+  'kind',
+  [mlpObject.superRefine(checkMlp), perceptronObject.superRefine(checkLabels)],
+  {
+    error: (issue) => {
+      const input = issue.input
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        return `must be a spec object like { kind: 'mlp', ... }; got ${describe(input)}`
+      }
+      const kind = (input as { kind?: unknown }).kind
+      return `must be 'mlp' or 'perceptron'; got ${describe(kind)}`
+    },
+  },
+)
+
+/** A spec as a user may write it. */
+export type SpecInput = z.input<typeof specSchema>
+/** A multilayer perceptron's spec with every default filled in. */
+export type MlpSpec = z.output<typeof mlpObject> & { seed: number }
+/** A perceptron's spec with every default filled in. */
+export type PerceptronSpec = z.output<typeof perceptronObject> & { seed: number }
+/** A full spec: what `net.spec` returns and what a model file stores. */
+export type Spec = MlpSpec | PerceptronSpec
+type Context = z.RefinementCtx
+
+function checkMlp(spec: z.output<typeof mlpObject>, ctx: Context): void {
+  const last = spec.layers.length - 1
+  const out = spec.layers[last]
+  spec.layers.forEach((l, i) => {
+    if (l.activation === 'softmax' && i < last) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['layers', i, 'activation'],
+        message: "is 'softmax', which only the output layer may use; " +
+          'use relu, tanh or sigmoid in hidden layers',
+      })
+    }
+    if (l.activation !== 'leaky-relu' && 'alpha' in l && l.alpha !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['layers', i, 'alpha'],
+        message: `is set, but only 'leaky-relu' takes a slope; remove it or use leaky-relu`,
+      })
+    }
+  })
+  if (out.activation === 'softmax' && out.units < 2) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['layers', last, 'units'],
+      message: 'is 1, but a softmax output needs at least 2 units (one per class); ' +
+        'for two classes use 1 sigmoid unit or 2 softmax units',
+    })
+  }
+  checkLoss(spec, ctx)
+  checkSize(spec, ctx)
+  checkLabels(spec, ctx)
+}
+
+function checkLoss(spec: z.output<typeof mlpObject>, ctx: Context): void {
+  const out = spec.layers[spec.layers.length - 1].activation
+  if (spec.loss === 'cross-entropy' && out !== 'softmax') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['loss'],
+      message: `is 'cross-entropy', which needs a softmax output layer; the output is '${out}'` +
+        " (use softmax there, or 'binary-cross-entropy' with one sigmoid unit)",
+    })
+  }
+  if (spec.loss === 'binary-cross-entropy' && out !== 'sigmoid') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['loss'],
+      message: `is 'binary-cross-entropy', which needs a sigmoid output layer; ` +
+        `the output is '${out}' (use sigmoid there, or 'cross-entropy' with softmax)`,
+    })
+  }
+}
+
+function checkSize(spec: z.output<typeof mlpObject>, ctx: Context): void {
+  const count = parameterCountOf(spec)
+  if (count > LIMITS.parameters) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['layers'],
+      message: `need ${count} parameters; a model may have at most ${LIMITS.parameters}` +
+        ' (use fewer or smaller layers)',
+    })
+  }
+}
+
+function checkLabels(spec: z.output<typeof mlpObject | typeof perceptronObject>, ctx: Context) {
+  if (spec.labels === undefined) return
+  const classes = classCountOf(spec)
+  if (classes === null) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['labels'],
+      message: 'are given, but the model is not a classifier; labels need a softmax output, ' +
+        'one sigmoid output unit, or kind perceptron (or remove labels for regression)',
+    })
+  } else if (spec.labels.length !== classes) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['labels'],
+      message: `has ${spec.labels.length} names, but the model has ${classes} classes; ` +
+        'give one name per class',
+    })
+  }
+}
+
+type AnySpec = z.output<typeof mlpObject> | z.output<typeof perceptronObject>
+
+/** Counts the values W and b hold across all layers. */
+export function parameterCountOf(spec: AnySpec): number {
+  if (spec.kind === 'perceptron') return (spec.inputs + 1) * spec.outputs
+  let inputs = spec.inputs
+  let count = 0
+  for (const l of spec.layers) {
+    count += (inputs + 1) * l.units
+    inputs = l.units
+  }
+  return count
+}
+
+/** Counts output values per row. */
+export function outputCountOf(spec: AnySpec): number {
+  return spec.kind === 'perceptron' ? spec.outputs : spec.layers[spec.layers.length - 1].units
+}
+
+/** Counts classes: softmax units, 2 for one sigmoid or threshold unit, null for regression. */
+export function classCountOf(spec: AnySpec): number | null {
+  if (spec.kind === 'perceptron') return spec.outputs > 1 ? spec.outputs : 2
+  const out = spec.layers[spec.layers.length - 1]
+  if (out.activation === 'softmax') return out.units
+  if (out.activation === 'sigmoid' && out.units === 1) return 2
+  return null
+}
+
+/** Maps zod's issues to paths and messages that name the field. */
+export function specIssues(error: z.ZodError): ErrorDetail[] {
+  const details: ErrorDetail[] = []
+  for (const issue of error.issues) {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const field = formatPath([...path, key])
+        details.push({ path: [...path, key], message: `${field} is not a spec field; remove it` })
+      }
+      continue
+    }
+    const name = path.length === 0 ? 'spec' : formatPath(path)
+    details.push({ path, message: `${name} ${issue.message}` })
+  }
+  return details
+}
+
+/** Validates a spec, fills its defaults and draws a seed when none is given. */
+export function parseSpec(input: unknown): Spec {
+  const result = specSchema.safeParse(input)
+  if (!result.success) throw new EdgepropError('invalid-spec', specIssues(result.error))
+  const spec = result.data
+  return { ...spec, seed: spec.seed ?? drawSeed() } as Spec
+}
+
+function drawSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]
+}
