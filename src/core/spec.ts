@@ -155,6 +155,8 @@ export type Spec = MlpSpec | PerceptronSpec
 type Context = z.RefinementCtx
 
 function checkMlp(spec: z.output<typeof mlpObject>, ctx: Context): void {
+  // zod runs this even when a size check failed; with no layers there is nothing to tie
+  if (spec.layers.length === 0) return
   const last = spec.layers.length - 1
   const out = spec.layers[last]
   spec.layers.forEach((l, i) => {
