@@ -1,0 +1,106 @@
+/**
+ * Bearer-token auth: the secret API_TOKENS maps tokens to tenants, and
+ * every model route runs as the tenant its token names.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { bearerAuth } from 'hono/bearer-auth'
+import { timingSafeEqual } from 'hono/utils/buffer'
+import type { AppEnv } from './env.ts'
+import { problem, problemBody, problemResponse } from './problem.ts'
+
+/** Pairs a tenant with one of its tokens. */
+export interface TenantToken {
+  tenant: string
+  token: string
+}
+
+const TENANT = /^[A-Za-z0-9_-]{1,64}$/
+const TOKEN = /^[A-Za-z0-9._~+/-]{16,256}$/
+const HOW_TO =
+  'Set the secret API_TOKENS to comma-separated tenant:token pairs ' +
+  '(`wrangler secret put API_TOKENS`; for `wrangler dev`, a line ' +
+  'API_TOKENS=local:<token> in .dev.vars, which `npm start` writes).'
+
+/**
+ * Parses API_TOKENS ("acme:tok1,beta:tok2"); throws a 503 problem when it is
+ * missing or malformed, naming the bad entry by position, never the token.
+ */
+export function parseTokens(value: string | undefined): TenantToken[] {
+  if (value === undefined || value.trim() === '') {
+    throw problem('not-configured', `No API tokens are configured. ${HOW_TO}`)
+  }
+  const pairs = value.split(',').map((entry, index) => {
+    const cut = entry.indexOf(':')
+    const tenant = entry.slice(0, cut).trim()
+    const token = entry.slice(cut + 1).trim()
+    if (cut < 0 || !TENANT.test(tenant) || !TOKEN.test(token)) {
+      throw problem(
+        'not-configured',
+        `API_TOKENS entry ${index + 1} is not tenant:token, with a tenant of ` +
+          'letters, digits, "_" or "-" (at most 64) and a token of 16 to 256 ' +
+          `characters from A-Z a-z 0-9 . _ ~ + / -. ${HOW_TO}`,
+      )
+    }
+    return { tenant, token }
+  })
+  return pairs
+}
+
+const parsed = new Map<string, TenantToken[]>()
+
+/** Returns the tenant/token pairs of this deployment, parsed once per value. */
+export function readTokens(value: string | undefined): TenantToken[] {
+  const known = parsed.get(value ?? '')
+  if (known) return known
+  const pairs = parseTokens(value)
+  parsed.set(value ?? '', pairs)
+  return pairs
+}
+
+/**
+ * Finds the tenant that owns `token`. Compares against every configured
+ * token in constant time, so the time taken does not reveal a near match.
+ */
+export async function findTenant(
+  pairs: readonly TenantToken[],
+  token: string,
+): Promise<string | undefined> {
+  let found: string | undefined
+  for (const pair of pairs) {
+    if ((await timingSafeEqual(pair.token, token)) && found === undefined) {
+      found = pair.tenant
+    }
+  }
+  return found
+}
+
+function unauthorized(detail: string) {
+  return () => problemResponse(problemBody('unauthorized', detail))
+}
+
+/** Requires a valid bearer token and sets `tenant` on the context. */
+export function requireTenant(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const pairs = readTokens(c.env.API_TOKENS)
+    const guard = bearerAuth<AppEnv>({
+      verifyToken: async (token, ctx) => {
+        const tenant = await findTenant(pairs, token)
+        if (tenant !== undefined) ctx.set('tenant', tenant)
+        return tenant !== undefined
+      },
+      noAuthenticationHeader: {
+        message: unauthorized('Send the header "Authorization: Bearer <token>".'),
+      },
+      invalidAuthenticationHeader: {
+        message: unauthorized(
+          'The Authorization header is not "Bearer <token>" with a token of ' +
+            'letters, digits and . _ ~ + / -.',
+        ),
+      },
+      invalidToken: {
+        message: unauthorized('The bearer token is not one this API knows.'),
+      },
+    })
+    return guard(c, next)
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * What the API says about a model, and the messages between the Worker and
+ * the model's trainer (a Durable Object).
+ */
+import type { Network } from '../core/index.ts'
+import { type ProblemBody, ApiProblem, problem } from './problem.ts'
+
+/** Counts what training has done to a model so far. */
+export interface TrainingStats {
+  samplesSeen: number
+  steps: number
+  epochs: number
+}
+
+/** Describes one model: stored as JSON in KV and answered by GET. */
+export interface ModelRecord {
+  id: string
+  kind: 'mlp' | 'perceptron'
+  version: number
+  parameterCount: number
+  spec: Network['spec']
+  classes: (string | number)[] | null
+  stats: TrainingStats
+  createdAt: string
+  updatedAt: string
+}
+
+/** Holds the few fields a list shows, kept as KV metadata of the record. */
+export interface ModelSummary {
+  id: string
+  kind: ModelRecord['kind']
+  version: number
+  parameterCount: number
+  updatedAt: string
+}
+
+/** Describes `net` as model `id` at `version`. */
+export function describeNetwork(
+  net: Network,
+  id: string,
+  version: number,
+  createdAt: string,
+  now = new Date().toISOString(),
+): ModelRecord {
+  const { samplesSeen, steps, epochs } = net.stats
+  return {
+    id,
+    kind: net.spec.kind,
+    version,
+    parameterCount: net.parameterCount,
+    spec: net.spec,
+    classes: net.classes ? [...net.classes] : null,
+    stats: { samplesSeen, steps, epochs },
+    createdAt,
+    updatedAt: now,
+  }
+}
+
+/** Picks the list fields of a record. */
+export function summarize(record: ModelRecord): ModelSummary {
+  const { id, kind, version, parameterCount, updatedAt } = record
+  return { id, kind, version, parameterCount, updatedAt }
+}
+
+/** Carries a result or a problem back over RPC (errors lose their fields there). */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: ProblemBody }
+
+/** Wraps a value as a successful outcome. */
+export function succeed<T>(value: T): Outcome<T> {
+  return { ok: true, value }
+}
+
+/** Returns an outcome's value, or throws its problem for the error handler. */
+export function unwrap<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value
+  throw new ApiProblem(outcome.problem)
+}
+
+/** Creates the 404 problem for a model this tenant does not have. */
+export function missingModel(id: string): ApiProblem {
+  return problem('not-found', `There is no model "${id}"; GET /v1/models lists yours.`)
+}
+
+/** Identifies a model and who asks; sent with every call to a trainer. */
+export interface ModelAddress {
+  tenant: string
+  id: string
+}
+
+/** Asks a trainer to store a new model; refused when the id is taken. */
+export interface CreateRequest extends ModelAddress {
+  blob: Uint8Array
+}
+
+/** Asks a trainer to apply one batch. */
+export interface TrainRequest extends ModelAddress {
+  x: number[] | number[][]
+  y: unknown
+  epochs?: number
+  batchSize?: number
+  shuffle?: boolean
+  ifMatch?: string
+  maxWork: number
+}
+
+/** Asks a trainer to replace (or create) its model with an uploaded blob. */
+export interface ReplaceRequest extends ModelAddress {
+  blob: Uint8Array
+  ifMatch?: string
+}
+
+/** Asks a trainer to forget its model. */
+export interface RemoveRequest extends ModelAddress {
+  ifMatch?: string
+}
+
+/** Reports one applied batch. */
+export interface TrainResult {
+  id: string
+  version: number
+  lossBefore: number
+  lossAfter: number
+  accuracy?: number
+  samplesSeen: number
+  steps: number
+  epochs: number
+}

@@ -1,0 +1,63 @@
+/**
+ * POST /v1/models/{id}/train-small-batch: one batch, applied by the
+ * model's trainer in arrival order.
+ */
+import { createRoute } from '@hono/zod-openapi'
+import { assertRowsWithin } from '../limit-checks.ts'
+import { cacheKey, modelCache } from '../model-cache.ts'
+import { unwrap } from '../model-record.ts'
+import { COMMON_PROBLEMS, TrainResult, problemResponse } from '../response-schemas.ts'
+import { createRouter } from '../router.ts'
+import { IdParams, IfMatchHeaders, TrainBody } from '../schemas.ts'
+import { trainerFor } from '../trainer-client.ts'
+import { etag } from '../versions.ts'
+
+const trainSmallBatch = createRoute({
+  method: 'post',
+  path: '/models/{id}/train-small-batch',
+  summary: 'Train on one small batch; the version moves on by one',
+  security: [{ Bearer: [] }],
+  request: {
+    params: IdParams,
+    headers: IfMatchHeaders,
+    body: { content: { 'application/json': { schema: TrainBody } }, required: true },
+  },
+  responses: {
+    200: {
+      description: 'applied',
+      content: { 'application/json': { schema: TrainResult } },
+    },
+    400: problemResponse('malformed JSON or not JSON'),
+    404: problemResponse('no such model'),
+    412: problemResponse('If-Match names another version'),
+    413: problemResponse('body over MAX_BODY_BYTES'),
+    422: problemResponse('bad rows or labels, over a limit, or training diverged'),
+    ...COMMON_PROBLEMS,
+  },
+})
+
+/** Mounts the training route on a router. */
+export function trainingRoutes() {
+  const router = createRouter()
+
+  router.openapi(trainSmallBatch, async (c) => {
+    const { id } = c.req.valid('param')
+    const body = c.req.valid('json')
+    const tenant = c.get('tenant')
+    const limits = c.get('limits')
+    assertRowsWithin(body.x, limits)
+    const outcome = await trainerFor(c.env, tenant, id).train({
+      ...body,
+      tenant,
+      id,
+      ifMatch: c.req.valid('header')['if-match'],
+      maxWork: limits.maxWork,
+    })
+    modelCache.delete(cacheKey(tenant, id))
+    const result = unwrap(outcome)
+    c.header('ETag', etag(result.version))
+    return c.json(result, 200)
+  })
+
+  return router
+}

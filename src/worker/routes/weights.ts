@@ -1,0 +1,109 @@
+/**
+ * GET and PUT /v1/models/{id}/weights: the binary model format, so a model
+ * trained in a browser or in Node can be uploaded and a served one saved.
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { Network } from '../../core/index.ts'
+import { ensureCore } from '../core-loader.ts'
+import { fromEdgepropError, isEdgepropError } from '../error-mapping.ts'
+import { assertParametersWithin } from '../limit-checks.ts'
+import { cacheKey, modelCache } from '../model-cache.ts'
+import { type ModelRecord, missingModel, unwrap } from '../model-record.ts'
+import { ModelStore } from '../model-store.ts'
+import { COMMON_PROBLEMS, Model, problemResponse } from '../response-schemas.ts'
+import { createRouter } from '../router.ts'
+import { IdParams, IfMatchHeaders } from '../schemas.ts'
+import { trainerFor } from '../trainer-client.ts'
+import { etag } from '../versions.ts'
+import { problem } from '../problem.ts'
+
+const BINARY = 'application/octet-stream'
+const Binary = z.string().openapi({ format: 'binary' })
+
+const getWeights = createRoute({
+  method: 'get',
+  path: '/models/{id}/weights',
+  summary: 'Download the model in the binary format',
+  security: [{ Bearer: [] }],
+  request: { params: IdParams },
+  responses: {
+    200: { description: 'the model file', content: { [BINARY]: { schema: Binary } } },
+    404: problemResponse('no such model'),
+    ...COMMON_PROBLEMS,
+  },
+})
+
+const putWeights = createRoute({
+  method: 'put',
+  path: '/models/{id}/weights',
+  summary: 'Upload a model file: replaces the model, or creates it',
+  security: [{ Bearer: [] }],
+  request: {
+    params: IdParams,
+    headers: IfMatchHeaders,
+    body: { content: { [BINARY]: { schema: Binary } }, required: true },
+  },
+  responses: {
+    200: { description: 'replaced', content: { 'application/json': { schema: Model } } },
+    201: { description: 'created', content: { 'application/json': { schema: Model } } },
+    400: problemResponse('not application/octet-stream'),
+    412: problemResponse('If-Match names another version'),
+    413: problemResponse('over MAX_WEIGHTS_BYTES'),
+    422: problemResponse('not a model file, or over MAX_PARAMETERS'),
+    ...COMMON_PROBLEMS,
+  },
+})
+
+/** Reads an uploaded model, refusing what the library cannot load. */
+async function readUpload(bytes: Uint8Array): Promise<Network> {
+  await ensureCore()
+  try {
+    return await Network.fromBytes(bytes)
+  } catch (error) {
+    if (isEdgepropError(error)) throw fromEdgepropError(error)
+    throw error
+  }
+}
+
+function assertBinary(contentType: string | undefined): void {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase()
+  if (type === BINARY) return
+  throw problem(
+    'unsupported-media-type',
+    `Content-Type is ${contentType ?? 'missing'}; send the model file as ` +
+      `"Content-Type: ${BINARY}".`,
+  )
+}
+
+/** Mounts the weights routes on a router. */
+export function weightsRoutes() {
+  const router = createRouter()
+
+  router.openapi(getWeights, async (c) => {
+    const { id } = c.req.valid('param')
+    const blob = await new ModelStore(c.env.MODELS, c.get('tenant')).getBlob(id)
+    if (!blob) throw missingModel(id)
+    c.header('Content-Type', BINARY)
+    c.header('Content-Disposition', `attachment; filename="${id}.edgeprop"`)
+    c.header('ETag', etag(blob.version))
+    return c.body(blob.bytes as Uint8Array<ArrayBuffer>, 200)
+  })
+
+  router.openapi(putWeights, async (c) => {
+    const { id } = c.req.valid('param')
+    const tenant = c.get('tenant')
+    assertBinary(c.req.header('Content-Type'))
+    const bytes = new Uint8Array(await c.req.arrayBuffer())
+    const net = await readUpload(bytes)
+    assertParametersWithin(net.parameterCount, c.get('limits'), [])
+    const ifMatch = c.req.valid('header')['if-match']
+    const trainer = trainerFor(c.env, tenant, id)
+    const { record, created } = unwrap(await trainer.replace({ tenant, id, blob: bytes, ifMatch }))
+    modelCache.delete(cacheKey(tenant, id))
+    c.header('ETag', etag(record.version))
+    const body = record as ModelRecord & z.infer<typeof Model>
+    return created ? c.json(body, 201) : c.json(body, 200)
+  })
+
+  return router
+}

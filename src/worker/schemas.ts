@@ -1,0 +1,92 @@
+/**
+ * The zod schemas that validate every request; the OpenAPI document at
+ * /openapi.json is generated from these same objects.
+ */
+import { z } from '@hono/zod-openapi'
+import { specSchema } from '../core/index.ts'
+
+/** Matches a model id: a letter or digit, then up to 63 of `A-Za-z0-9._-`. */
+export const ModelId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: 'expected 1 to 64 of A-Z a-z 0-9 . _ - starting with a letter or digit',
+  })
+  .openapi({ example: 'iris' })
+
+/** Validates the `:id` path parameter. */
+export const IdParams = z.object({
+  id: ModelId.openapi({ param: { name: 'id', in: 'path' } }),
+})
+
+const SPEC_EXAMPLE = {
+  kind: 'mlp',
+  inputs: 4,
+  layers: [
+    { units: 8, activation: 'relu' },
+    { units: 3, activation: 'softmax' },
+  ],
+  loss: 'cross-entropy',
+  optimizer: { name: 'adam', learningRate: 0.01 },
+  labels: ['setosa', 'versicolor', 'virginica'],
+  inputScaling: 'standardize',
+  seed: 7,
+}
+
+/**
+ * Accepts either kind of model spec: the library's own schema, so the API
+ * refuses exactly what Network.create refuses, with the same messages.
+ */
+export const ModelSpec = specSchema.openapi('ModelSpec', { example: SPEC_EXAMPLE })
+
+/** Validates the body of POST /v1/models. */
+export const CreateModelBody = z
+  .strictObject({
+    id: ModelId.optional().openapi({ description: 'omit to get a generated id' }),
+    spec: ModelSpec,
+  })
+  .openapi('CreateModel', { example: { id: 'iris', spec: SPEC_EXAMPLE } })
+
+const Row = z.array(z.number()).min(1).openapi({ example: [5.1, 3.5, 1.4, 0.2] })
+const Rows = z
+  .union([z.array(Row).min(1), Row])
+  .openapi({ description: 'rows of inputs, or one row' })
+const Target = z.union([z.string(), z.number(), z.array(z.number()).min(1)])
+
+/** Validates the body of POST /v1/models/:id/train-small-batch. */
+export const TrainBody = z
+  .strictObject({
+    x: Rows,
+    y: z.union([z.array(Target).min(1), z.string(), z.number()]).openapi({
+      description: 'labels, class indices, one-hot rows or regression targets',
+      example: ['setosa'],
+    }),
+    epochs: z.int().min(1).max(100_000).optional().openapi({ example: 1 }),
+    batchSize: z.int().min(1).optional().openapi({ example: 16 }),
+    shuffle: z.boolean().optional(),
+  })
+  .openapi('TrainBatch', {
+    example: {
+      x: [[5.1, 3.5, 1.4, 0.2], [7, 3.2, 4.7, 1.4], [6.3, 3.3, 6, 2.5]],
+      y: ['setosa', 'versicolor', 'virginica'],
+      epochs: 5,
+    },
+  })
+
+/** Validates the body of POST /v1/models/:id/predict. */
+export const PredictBody = z
+  .strictObject({ x: Rows })
+  .openapi('PredictInput', { example: { x: [[5.1, 3.5, 1.4, 0.2]] } })
+
+/** Validates the query of GET /v1/models. */
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ example: 50 }),
+  cursor: z.string().min(1).max(1024).optional(),
+})
+
+/** Validates the optional `If-Match` header of a changing route. */
+export const IfMatchHeaders = z.object({
+  'if-match': z.string().optional().openapi({
+    description: 'apply only if the model is still at this version ("N")',
+    example: '"3"',
+  }),
+})
