@@ -5,6 +5,7 @@
  * each with the path of the field (`['x', 3]`, `['layers', 1, 'units']`)
  * and a message that says what was received and what was expected.
  */
+import type { ZodError } from 'zod'
 
 /** What kind of input was refused. */
 export type ErrorCode =
@@ -62,4 +63,22 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/** Maps zod's issues to paths and messages that name the field. */
+export function zodIssues(error: ZodError): ErrorDetail[] {
+  const details: ErrorDetail[] = []
+  for (const issue of error.issues) {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const field = formatPath([...path, key])
+        details.push({ path: [...path, key], message: `${field} is not a spec field; remove it` })
+      }
+      continue
+    }
+    const name = path.length === 0 ? 'spec' : formatPath(path)
+    details.push({ path, message: `${name} ${issue.message}` })
+  }
+  return details
 }

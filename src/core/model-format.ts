@@ -14,9 +14,8 @@
  * A reader checks magic, then version, then the checksum, then the header;
  * any later format must keep the first 12 bytes as they are.
  */
-import { z } from 'zod'
-import { EdgepropError, describe } from './errors.ts'
-import { specIssues } from './spec.ts'
+import { array, number, object, record, string, unknown } from 'zod'
+import { EdgepropError, describe, zodIssues } from './errors.ts'
 
 /** The first 8 bytes of every model. */
 export const MAGIC = 'EDGEPROP'
@@ -44,15 +43,15 @@ export interface ModelHeader {
   arrays: { name: string; length: number }[]
 }
 
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
-const headerSchema = z.object({
-  spec: z.record(z.string(), z.unknown()),
+const count = number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+const headerSchema = object({
+  spec: record(string(), unknown()),
   version: count,
-  stats: z.object({ samplesSeen: count, steps: count, epochs: count }),
+  stats: object({ samplesSeen: count, steps: count, epochs: count }),
   optimizerSteps: count,
   scalingCount: count,
   randomState: count.max(2 ** 32 - 1),
-  arrays: z.array(z.object({ name: z.string(), length: count })),
+  arrays: array(object({ name: string(), length: count })),
 })
 
 /** Writes a header and its f32 arrays (one per header.arrays entry) as one blob. */
@@ -161,7 +160,7 @@ function parseHeader(json: Uint8Array): ModelHeader {
   }
   const result = headerSchema.safeParse(value)
   if (!result.success) {
-    const details = specIssues(result.error).map((d) => ({
+    const details = zodIssues(result.error).map((d) => ({
       path: ['header', ...d.path],
       message: `model header field ${d.message}`,
     }))

@@ -3,8 +3,8 @@
  * stored spec must be complete and valid, and each state array must have
  * the length the spec implies and hold only finite values.
  */
-import { EdgepropError, formatPath, type ErrorDetail } from './errors.ts'
-import { specIssues, specSchema, type Spec } from './spec.ts'
+import { EdgepropError, formatPath, zodIssues, type ErrorDetail } from './errors.ts'
+import { specSchema, type Spec } from './spec.ts'
 
 /** The state arrays of a model, by the names the format stores them under. */
 export interface StateArrays {
@@ -17,7 +17,7 @@ export interface StateArrays {
 export function parseStoredSpec(stored: unknown): Spec {
   const result = specSchema.safeParse(stored)
   if (!result.success) {
-    throw new EdgepropError('invalid-model', prefix(specIssues(result.error)))
+    throw new EdgepropError('invalid-model', prefix(zodIssues(result.error)))
   }
   if (result.data.seed === undefined) {
     throw new EdgepropError('invalid-model', [{

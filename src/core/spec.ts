@@ -2,9 +2,21 @@
  * The model spec: the zod schema that validates it and fills its defaults,
  * and the rules that tie its fields together (see DESIGN.md, "The model").
  */
-import { z } from 'zod'
+import {
+  array,
+  boolean,
+  discriminatedUnion,
+  enum as oneOf,
+  literal,
+  number,
+  strictObject,
+  string,
+  type RefinementCtx,
+  type input as Input,
+  type output as Output,
+} from 'zod'
 import { Activation, Optimizer, type ActivationName } from './enums.ts'
-import { EdgepropError, describe, formatPath, type ErrorDetail } from './errors.ts'
+import { EdgepropError, describe, zodIssues } from './errors.ts'
 
 /** Upper bounds on sizes, so one spec cannot ask for more than wasm memory holds. */
 export const LIMITS = {
@@ -29,12 +41,12 @@ function expected(what: string): (issue: Issue) => string {
 
 function wholeNumber(max: number, what: string) {
   const error = expected(`a whole number from 1 to ${max} (${what})`)
-  return z.number({ error }).int({ error }).min(1, { error }).max(max, { error })
+  return number({ error }).int({ error }).min(1, { error }).max(max, { error })
 }
 
 function realNumber(what: string, min: number, max: number, open: boolean) {
   const error = expected(what)
-  const base = z.number({ error }).max(max, { error })
+  const base = number({ error }).max(max, { error })
   return open ? base.gt(min, { error }) : base.min(min, { error })
 }
 
@@ -42,25 +54,21 @@ const learningRate = realNumber('a positive number such as 0.01', 0, 1e30, true)
 const fraction = (example: string) =>
   realNumber(`a number from 0 up to (not including) 1, such as ${example}`, 0, 1, false)
     .lt(1, { error: expected(`below 1, such as ${example}`) })
-const seed = z
-  .number({ error: expected('a whole number from 0 to 4294967295') })
-  .int({ error: expected('a whole number from 0 to 4294967295') })
-  .min(0, { error: expected('a whole number from 0 to 4294967295') })
-  .max(2 ** 32 - 1, { error: expected('a whole number from 0 to 4294967295') })
+const seedError = expected('a whole number from 0 to 4294967295')
+const seed = number({ error: seedError })
+  .int({ error: seedError })
+  .min(0, { error: seedError })
+  .max(2 ** 32 - 1, { error: seedError })
 
 const activationNames = Object.keys(Activation) as [ActivationName, ...ActivationName[]]
-const activation = z.enum(activationNames, {
+const activation = oneOf(activationNames, {
   error: expected(`one of ${activationNames.map((a) => `'${a}'`).join(', ')}`),
 })
 
-const labels = z
-  .array(
-    z
-      .string({ error: expected('a class name (a string)') })
-      .min(1, { error: expected('a non-empty class name') })
-      .max(LIMITS.labelLength, { error: expected(`a name of at most ${LIMITS.labelLength} chars`) }),
-    { error: expected('an array of class names') },
-  )
+const label = string({ error: expected('a class name (a string)') })
+  .min(1, { error: expected('a non-empty class name') })
+  .max(LIMITS.labelLength, { error: expected(`a name of at most ${LIMITS.labelLength} chars`) })
+const labels = array(label, { error: expected('an array of class names') })
   .refine((names) => new Set(names).size === names.length, {
     error: (issue) => `must not repeat a name; ${repeated(issue.input as string[])} appears twice`,
   })
@@ -74,23 +82,21 @@ function repeated(names: string[]): string {
   return 'a name'
 }
 
-const layer = z
-  .strictObject({
-    units: wholeNumber(LIMITS.units, 'the units in this layer'),
-    activation: activation.refine((a) => a !== 'heaviside' && a !== 'sign', {
-      error: (issue) => `is '${String(issue.input)}': ${STEP_MESSAGE}`,
-    }),
-    alpha: fraction('0.01').optional(),
-  })
-  .transform((l) => (l.activation === 'leaky-relu' ? { ...l, alpha: l.alpha ?? 0.01 } : l))
+const layer = strictObject({
+  units: wholeNumber(LIMITS.units, 'the units in this layer'),
+  activation: activation.refine((a) => a !== 'heaviside' && a !== 'sign', {
+    error: (issue) => `is '${String(issue.input)}': ${STEP_MESSAGE}`,
+  }),
+  alpha: fraction('0.01').optional(),
+}).transform((l) => (l.activation === 'leaky-relu' ? { ...l, alpha: l.alpha ?? 0.01 } : l))
 
-const optimizer = z.strictObject({
-  name: z.enum(Object.keys(Optimizer) as ['sgd', 'momentum', 'adam'], {
+const optimizer = strictObject({
+  name: oneOf(Object.keys(Optimizer) as ['sgd', 'momentum', 'adam'], {
     error: expected("one of 'sgd', 'momentum', 'adam'"),
   }),
   learningRate,
   momentum: fraction('0.9').default(0.9),
-  nesterov: z.boolean({ error: expected('true or false') }).default(false),
+  nesterov: boolean({ error: expected('true or false') }).default(false),
   beta1: fraction('0.9').default(0.9),
   beta2: fraction('0.999').default(0.999),
   epsilon: realNumber('a small positive number such as 1e-8', 0, 1, true).default(1e-8),
@@ -98,29 +104,27 @@ const optimizer = z.strictObject({
   clipNorm: realNumber('a positive number such as 1', 0, F32_MAX, true).optional(),
 })
 
-const mlpObject = z.strictObject({
-  kind: z.literal('mlp'),
+const mlpObject = strictObject({
+  kind: literal('mlp'),
   inputs: wholeNumber(LIMITS.inputs, 'the values in one input row'),
-  layers: z
-    .array(layer, { error: expected('an array of layers like { units, activation }') })
+  layers: array(layer, { error: expected('an array of layers like { units, activation }') })
     .min(1, { error: 'must list at least the output layer, e.g. [{ units: 1, ... }]' })
     .max(LIMITS.layers, { error: expected(`at most ${LIMITS.layers} layers`) }),
-  loss: z.enum(['mse', 'binary-cross-entropy', 'cross-entropy'], {
+  loss: oneOf(['mse', 'binary-cross-entropy', 'cross-entropy'], {
     error: expected("one of 'mse', 'binary-cross-entropy', 'cross-entropy'"),
   }),
   optimizer,
   labels: labels.optional(),
-  inputScaling: z
-    .enum(['standardize', 'none'], { error: expected("'standardize' or 'none'") })
+  inputScaling: oneOf(['standardize', 'none'], { error: expected("'standardize' or 'none'") })
     .default('none'),
   seed: seed.optional(),
 })
 
-const perceptronObject = z.strictObject({
-  kind: z.literal('perceptron'),
+const perceptronObject = strictObject({
+  kind: literal('perceptron'),
   inputs: wholeNumber(LIMITS.inputs, 'the values in one input row'),
   outputs: wholeNumber(LIMITS.units, 'the threshold units'),
-  activation: z.enum(['heaviside', 'sign'], {
+  activation: oneOf(['heaviside', 'sign'], {
     error: expected("'heaviside' or 'sign' (a perceptron is a threshold unit)"),
   }),
   learningRate,
@@ -129,7 +133,7 @@ const perceptronObject = z.strictObject({
 })
 
 /** Validates a spec and fills its defaults (all but the seed); the Worker uses it too. */
-export const specSchema = z.discriminatedUnion(
+export const specSchema = discriminatedUnion(
   'kind',
   [mlpObject.superRefine(checkMlp), perceptronObject.superRefine(checkLabels)],
   {
@@ -145,16 +149,16 @@ export const specSchema = z.discriminatedUnion(
 )
 
 /** A spec as a user may write it. */
-export type SpecInput = z.input<typeof specSchema>
+export type SpecInput = Input<typeof specSchema>
 /** A multilayer perceptron's spec with every default filled in. */
-export type MlpSpec = z.output<typeof mlpObject> & { seed: number }
+export type MlpSpec = Output<typeof mlpObject> & { seed: number }
 /** A perceptron's spec with every default filled in. */
-export type PerceptronSpec = z.output<typeof perceptronObject> & { seed: number }
+export type PerceptronSpec = Output<typeof perceptronObject> & { seed: number }
 /** A full spec: what `net.spec` returns and what a model file stores. */
 export type Spec = MlpSpec | PerceptronSpec
-type Context = z.RefinementCtx
+type Context = RefinementCtx
 
-function checkMlp(spec: z.output<typeof mlpObject>, ctx: Context): void {
+function checkMlp(spec: Output<typeof mlpObject>, ctx: Context): void {
   // zod runs this even when a size check failed; with no layers there is nothing to tie
   if (spec.layers.length === 0) return
   const last = spec.layers.length - 1
@@ -189,7 +193,7 @@ function checkMlp(spec: z.output<typeof mlpObject>, ctx: Context): void {
   checkLabels(spec, ctx)
 }
 
-function checkLoss(spec: z.output<typeof mlpObject>, ctx: Context): void {
+function checkLoss(spec: Output<typeof mlpObject>, ctx: Context): void {
   const out = spec.layers[spec.layers.length - 1].activation
   if (spec.loss === 'cross-entropy' && out !== 'softmax') {
     ctx.addIssue({
@@ -209,7 +213,7 @@ function checkLoss(spec: z.output<typeof mlpObject>, ctx: Context): void {
   }
 }
 
-function checkSize(spec: z.output<typeof mlpObject>, ctx: Context): void {
+function checkSize(spec: Output<typeof mlpObject>, ctx: Context): void {
   const count = parameterCountOf(spec)
   if (count > LIMITS.parameters) {
     ctx.addIssue({
@@ -221,7 +225,7 @@ function checkSize(spec: z.output<typeof mlpObject>, ctx: Context): void {
   }
 }
 
-function checkLabels(spec: z.output<typeof mlpObject | typeof perceptronObject>, ctx: Context) {
+function checkLabels(spec: Output<typeof mlpObject | typeof perceptronObject>, ctx: Context) {
   if (spec.labels === undefined) return
   const classes = classCountOf(spec)
   if (classes === null) {
@@ -241,7 +245,7 @@ function checkLabels(spec: z.output<typeof mlpObject | typeof perceptronObject>,
   }
 }
 
-type AnySpec = z.output<typeof mlpObject> | z.output<typeof perceptronObject>
+type AnySpec = Output<typeof mlpObject> | Output<typeof perceptronObject>
 
 /** Counts the values W and b hold across all layers. */
 export function parameterCountOf(spec: AnySpec): number {
@@ -269,28 +273,10 @@ export function classCountOf(spec: AnySpec): number | null {
   return null
 }
 
-/** Maps zod's issues to paths and messages that name the field. */
-export function specIssues(error: z.ZodError): ErrorDetail[] {
-  const details: ErrorDetail[] = []
-  for (const issue of error.issues) {
-    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const field = formatPath([...path, key])
-        details.push({ path: [...path, key], message: `${field} is not a spec field; remove it` })
-      }
-      continue
-    }
-    const name = path.length === 0 ? 'spec' : formatPath(path)
-    details.push({ path, message: `${name} ${issue.message}` })
-  }
-  return details
-}
-
 /** Validates a spec, fills its defaults and draws a seed when none is given. */
 export function parseSpec(input: unknown): Spec {
   const result = specSchema.safeParse(input)
-  if (!result.success) throw new EdgepropError('invalid-spec', specIssues(result.error))
+  if (!result.success) throw new EdgepropError('invalid-spec', zodIssues(result.error))
   const spec = result.data
   return { ...spec, seed: spec.seed ?? drawSeed() } as Spec
 }

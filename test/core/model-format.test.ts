@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { EdgepropError, Network } from '../../src/core/index.ts'
+import { crc32, decodeModel, encodeModel } from '../../src/core/model-format.ts'
+
+const header = {
+  spec: { kind: 'perceptron' },
+  version: 3,
+  stats: { samplesSeen: 12, steps: 12, epochs: 3 },
+  optimizerSteps: 0,
+  scalingCount: 0,
+  randomState: 0xdeadbeef,
+}
+
+const spec = {
+  kind: 'mlp',
+  inputs: 3,
+  layers: [
+    { units: 5, activation: 'tanh' },
+    { units: 2, activation: 'softmax' },
+  ],
+  loss: 'cross-entropy',
+  optimizer: { name: 'adam', learningRate: 0.05 },
+  labels: ['no', 'yes'],
+  inputScaling: 'standardize',
+  seed: 11,
+} as const
+const x = [[1, 2, 3], [3, 1, 0], [0, 0, 1], [2, 5, 1], [4, 4, 4], [1, 0, 2]]
+const y = ['yes', 'no', 'no', 'yes', 'yes', 'no']
+
+function refusal(bytes: Uint8Array): EdgepropError {
+  try {
+    decodeModel(bytes)
+  } catch (error) {
+    expect(error).toBeInstanceOf(EdgepropError)
+    expect((error as EdgepropError).code).toBe('invalid-model')
+    return error as EdgepropError
+  }
+  throw new Error('the blob was accepted')
+}
+
+describe('the byte layout', () => {
+  test('computes the standard CRC-32 check value of "123456789"', () => {
+    const bytes = new TextEncoder().encode('123456789')
+    expect(crc32(bytes, bytes.length)).toBe(0xcbf43926)
+  })
+
+  test('writes magic, version, header, padding, f32 arrays and checksum in order', () => {
+    const arrays = { parameters: new Float32Array([1.5, -2]), scaling: new Float32Array([0.25]) }
+    const bytes = encodeModel(header, arrays)
+    const view = new DataView(bytes.buffer)
+    const json = view.getUint32(12, true)
+    const start = Math.ceil((16 + json) / 4) * 4
+
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('EDGEPROP')
+    expect(view.getUint32(8, true)).toBe(1)
+    const stored = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + json)))
+    expect(stored).toEqual({ ...header, arrays: [
+      { name: 'parameters', length: 2 }, { name: 'scaling', length: 1 }] })
+    expect([...bytes.subarray(16 + json, start)].every((b) => b === 0)).toBe(true)
+    expect([0, 4, 8].map((at) => view.getFloat32(start + at, true))).toEqual([1.5, -2, 0.25])
+    expect(bytes.length).toBe(start + 3 * 4 + 4)
+    expect(view.getUint32(bytes.length - 4, true)).toBe(crc32(bytes, bytes.length - 4))
+  })
+
+  test('reads back what it wrote, from any byte offset', () => {
+    const arrays = { parameters: new Float32Array([0.1, 2 ** -20, -3e38]) }
+    const bytes = encodeModel(header, arrays)
+    const shifted = new Uint8Array(bytes.length + 1)
+    shifted.set(bytes, 1)
+    const decoded = decodeModel(shifted.subarray(1))
+    expect(decoded.header).toMatchObject(header)
+    expect(decoded.arrays.get('parameters')).toEqual(arrays.parameters)
+  })
+
+  test('refuses a blob whose header lists more values than it holds', () => {
+    const bytes = encodeModel(header, { parameters: new Float32Array(2) })
+    const json = new DataView(bytes.buffer).getUint32(12, true)
+    const text = new TextDecoder().decode(bytes.subarray(16, 16 + json))
+    // rewrite the header in place, keep the checksum right, so only the length check can fail
+    const patched = new TextEncoder().encode(text.replace('"length":2', '"length":3'))
+    expect(patched.length).toBe(json)
+    bytes.set(patched, 16)
+    new DataView(bytes.buffer).setUint32(bytes.length - 4, crc32(bytes, bytes.length - 4), true)
+    expect(refusal(bytes).message).toContain('its header lists arrays that need')
+  })
+
+  test('refuses input that is not bytes', () => {
+    expect(() => decodeModel('EDGEPROP')).toThrow(/must be the bytes of a model/)
+  })
+})
+
+describe('a saved network', () => {
+  let net: Network
+  let bytes: Uint8Array
+
+  beforeAll(async () => {
+    net = await Network.create(spec)
+    net.train(x, y, { epochs: 5, batchSize: 4 })
+    bytes = net.toBytes()
+  })
+
+  test('loads and writes the same bytes, counters and predictions', async () => {
+    const copy = await Network.fromBytes(bytes)
+    expect(copy.toBytes()).toEqual(bytes)
+    expect(copy.spec).toEqual(net.spec)
+    expect(copy.version).toBe(net.version)
+    expect(copy.stats).toEqual(net.stats)
+    expect(copy.predict(x)).toEqual(net.predict(x))
+  })
+
+  test('trains on after loading exactly as the original does', async () => {
+    const copy = await Network.fromBytes(bytes)
+    const original = await Network.fromBytes(bytes)
+    copy.train(x, y, { epochs: 3, batchSize: 2 })
+    original.train(x, y, { epochs: 3, batchSize: 2 })
+    expect(copy.toBytes()).toEqual(original.toBytes())
+  })
+
+  test('refuses a blob with any one byte flipped, by its checksum', async () => {
+    for (let at = 0; at < bytes.length; at++) {
+      const damaged = bytes.slice()
+      damaged[at] ^= 0x10
+      const error = await Network.fromBytes(damaged).catch((e) => e)
+      expect(error, `byte ${at}`).toBeInstanceOf(EdgepropError)
+      expect(error.code).toBe('invalid-model')
+      // the first 12 bytes are checked before the checksum: magic, then format version
+      if (at >= 12) expect(error.message, `byte ${at}`).toContain('fails its checksum')
+    }
+  })
+
+  test('refuses every truncation', async () => {
+    for (let length = 0; length < bytes.length; length++) {
+      const error = await Network.fromBytes(bytes.subarray(0, length)).catch((e) => e)
+      expect(error, `length ${length}`).toBeInstanceOf(EdgepropError)
+      expect(error.code).toBe('invalid-model')
+    }
+  })
+
+  test('refuses wrong magic bytes, saying it is not a model', () => {
+    const damaged = bytes.slice()
+    damaged.set(new TextEncoder().encode('PK\u0003\u0004'), 0)
+    expect(refusal(damaged).message).toContain('not an edgeprop model')
+  })
+
+  test('refuses a newer format version, saying to upgrade', () => {
+    const future = bytes.slice()
+    const view = new DataView(future.buffer)
+    view.setUint32(8, 2, true)
+    view.setUint32(future.length - 4, crc32(future, future.length - 4), true)
+    const message = refusal(future).message
+    expect(message).toContain('format version 2, newer than this edgeprop reads (1)')
+    expect(message).toContain('upgrade edgeprop')
+  })
+
+  test('refuses a checksummed blob whose spec is invalid', async () => {
+    const { header: stored, arrays } = decodeModel(bytes)
+    const bad = { ...stored, spec: { ...net.spec, layers: [] } }
+    const blob = encodeModel(bad, Object.fromEntries(arrays))
+    const error = await Network.fromBytes(blob).catch((e) => e)
+    expect(error.code).toBe('invalid-model')
+    expect(error.errors[0].path).toEqual(['header', 'spec', 'layers'])
+  })
+
+  test('refuses a checksummed blob with too few parameters', async () => {
+    const { header: stored, arrays } = decodeModel(bytes)
+    const short = { ...Object.fromEntries(arrays), parameters: new Float32Array(3) }
+    const error = await Network.fromBytes(encodeModel(stored, short)).catch((e) => e)
+    expect(error.code).toBe('invalid-model')
+    expect(error.message).toContain(`has 3 values; its spec needs ${net.parameterCount}`)
+  })
+})
+
+describe('the golden file', () => {
+  const fixtures = new URL('../fixtures/', import.meta.url)
+  const golden = readFileSync(new URL('golden-v1.edgeprop', fixtures))
+  const expected = JSON.parse(readFileSync(new URL('golden-v1.json', fixtures), 'utf8'))
+
+  test('a model written by format version 1 predicts exactly its recorded outputs', async () => {
+    const net = await Network.fromBytes(golden)
+    expect(net.spec).toEqual(expected.spec)
+    expect(net.version).toBe(expected.version)
+    expect(net.stats).toEqual(expected.stats)
+    expect(net.predict(expected.x)).toEqual(expected.prediction)
+  })
+})
