@@ -1,0 +1,153 @@
+// Optimizer steps over the parameters θ with gradients g, learning rate η:
+//   sgd       θ ← θ − η g
+//   momentum  v ← μ v − η g; θ ← θ + v  (Nesterov: θ ← θ + μ v − η g)
+//   adam      t ← t + 1; m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g²;
+//             θ ← θ − η m̂ / (√v̂ + ε), m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t)
+// Before the step, L2 adds l2·W to the weight gradients (not biases), then
+// clipping scales all gradients by clipNorm/‖g‖ when ‖g‖ exceeds clipNorm.
+
+import {
+  fanInOf, gradientsStart, layerCount, optimizerStart,
+  parametersStart, parameterTotal, unitsOf, weightGradsOf, weightsOf,
+} from './arena'
+import { OPTIMIZER_ADAM, OPTIMIZER_MOMENTUM, OPTIMIZER_SGD } from './enums'
+
+let kind: i32 = OPTIMIZER_SGD
+let learningRate: f32 = 0.01
+let momentum: f32 = 0.9
+let nesterov: bool = false
+let beta1: f64 = 0.9
+let beta2: f64 = 0.999
+let epsilon: f32 = 1e-8
+let penalty: f32 = 0
+let clipNorm: f64 = 0
+let stepsTaken: f64 = 0
+
+/** Stores the optimizer settings `train` uses. */
+export function configure(
+  optimizer: i32, rate: f64, mu: f64, useNesterov: bool,
+  firstDecay: f64, secondDecay: f64, stability: f64, l2: f64, limit: f64,
+): void {
+  kind = optimizer
+  learningRate = <f32>rate
+  momentum = <f32>mu
+  nesterov = useNesterov
+  beta1 = firstDecay
+  beta2 = secondDecay
+  epsilon = <f32>stability
+  penalty = <f32>l2
+  clipNorm = limit
+}
+
+/** Tells whether the configured optimizer is a known one. */
+export function isConfigured(): bool {
+  return kind >= OPTIMIZER_SGD && kind <= OPTIMIZER_ADAM
+}
+
+/** Counts optimizer-state values: 0 (sgd), P (momentum), 2P (adam). */
+export function stateLength(): i32 {
+  if (kind == OPTIMIZER_MOMENTUM) return parameterTotal
+  if (kind == OPTIMIZER_ADAM) return parameterTotal * 2
+  return 0
+}
+
+/** Reads the steps taken (Adam's t). */
+export function steps(): f64 { return stepsTaken }
+
+/** Overwrites the steps taken, as after loading a saved model. */
+export function setSteps(value: f64): void { stepsTaken = value }
+
+/** Applies L2, clipping, then one step of the configured optimizer. */
+export function step(): void {
+  if (penalty != 0) addPenalty()
+  if (clipNorm > 0) clip()
+  stepsTaken += 1
+  if (kind == OPTIMIZER_SGD) stepSgd(parameterTotal)
+  else if (kind == OPTIMIZER_MOMENTUM) stepMomentum(parameterTotal)
+  else if (kind == OPTIMIZER_ADAM) stepAdam(parameterTotal)
+}
+
+// g_W += l2·W, layer by layer; biases are left alone
+function addPenalty(): void {
+  const l2 = f32x4.splat(penalty)
+  for (let l = 0; l < layerCount; l++) {
+    const count = fanInOf(l) * unitsOf(l)
+    const weights = weightsOf(l)
+    const grads = weightGradsOf(l)
+    let i = 0
+    for (; i + 4 <= count; i += 4) {
+      const at = <usize>i << 2
+      const sum = f32x4.add(v128.load(grads + at), f32x4.mul(l2, v128.load(weights + at)))
+      v128.store(grads + at, sum)
+    }
+    for (; i < count; i++) {
+      const at = <usize>i << 2
+      store<f32>(grads + at, load<f32>(grads + at) + penalty * load<f32>(weights + at))
+    }
+  }
+}
+
+// g ← g · clipNorm/‖g‖ when the global norm ‖g‖ exceeds clipNorm
+function clip(): void {
+  let squares: f64 = 0
+  for (let i = 0; i < parameterTotal; i++) {
+    const value = <f64>load<f32>(gradientsStart + (<usize>i << 2))
+    squares += value * value
+  }
+  const norm = Math.sqrt(squares)
+  if (!(norm > clipNorm)) return
+  const scale = <f32>(clipNorm / norm)
+  for (let i = 0; i < parameterTotal; i++) {
+    const at = gradientsStart + (<usize>i << 2)
+    store<f32>(at, load<f32>(at) * scale)
+  }
+}
+
+function stepSgd(count: i32): void {
+  const rate = f32x4.splat(learningRate)
+  let i = 0
+  for (; i + 4 <= count; i += 4) {
+    const at = <usize>i << 2
+    const change = f32x4.mul(rate, v128.load(gradientsStart + at))
+    v128.store(parametersStart + at, f32x4.sub(v128.load(parametersStart + at), change))
+  }
+  for (; i < count; i++) {
+    const at = <usize>i << 2
+    const change = learningRate * load<f32>(gradientsStart + at)
+    store<f32>(parametersStart + at, load<f32>(parametersStart + at) - change)
+  }
+}
+
+function stepMomentum(count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const at = <usize>i << 2
+    const scaled = learningRate * load<f32>(gradientsStart + at)
+    const velocity = momentum * load<f32>(optimizerStart + at) - scaled
+    store<f32>(optimizerStart + at, velocity)
+    const change = nesterov ? momentum * velocity - scaled : velocity
+    store<f32>(parametersStart + at, load<f32>(parametersStart + at) + change)
+  }
+}
+
+function stepAdam(count: i32): void {
+  const firstKeep = <f32>beta1
+  const firstTake = <f32>(1 - beta1)
+  const secondKeep = <f32>beta2
+  const secondTake = <f32>(1 - beta2)
+  const firstCorrection = <f32>(1 - Math.pow(beta1, stepsTaken))
+  const secondCorrection = <f32>(1 - Math.pow(beta2, stepsTaken))
+  const secondStart = optimizerStart + (<usize>count << 2)
+  for (let i = 0; i < count; i++) {
+    const at = <usize>i << 2
+    const gradient = load<f32>(gradientsStart + at)
+    const first = firstKeep * load<f32>(optimizerStart + at) + firstTake * gradient
+    const second = secondKeep * load<f32>(secondStart + at) +
+      secondTake * (gradient * gradient)
+    store<f32>(optimizerStart + at, first)
+    store<f32>(secondStart + at, second)
+    const firstUnbiased = first / firstCorrection
+    const secondUnbiased = second / secondCorrection
+    const change = learningRate * (firstUnbiased / (Mathf.sqrt(secondUnbiased) + epsilon))
+    store<f32>(parametersStart + at, load<f32>(parametersStart + at) - change)
+  }
+}

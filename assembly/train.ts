@@ -1,0 +1,201 @@
+// The per-layer forward and backward passes, the minibatch and epoch loops,
+// and evaluation and prediction in chunks of rows.
+
+import {
+  aOf, activationOf, alphaOf, batchInputs, batchTargets, biasesOf,
+  biasGradsOf, committed, deltaOf, fanInOf, inputCount, layerCount,
+  outputCount, reserveBatchRows, sampleCapacity, samplesOrder,
+  samplesOutputs, unitsOf, weightGradsOf, weightsOf, zOf,
+} from './arena'
+import { activate, activateBackward, isStep } from './activations'
+import { denseBackward, denseForward } from './dense'
+import {
+  STATUS_BAD_ARGUMENT, STATUS_NON_FINITE, STATUS_NOT_COMMITTED, STATUS_OK,
+  STATUS_OUT_OF_MEMORY,
+} from './enums'
+import { countCorrect, fusedDelta, isFused, lossBackward, lossSum } from './losses'
+import { backupState, networkLoss, restoreState, stateIsFinite } from './network'
+import { isConfigured, step } from './optimizers'
+import { countWrongPairs } from './perceptron'
+import { fillOrder, shuffle } from './random'
+import { gatherRows, mergeStatistics, prepareDeviation, scalingEnabled } from './scaling'
+
+/** Sets how many rows evaluate and predict push through at a time. */
+const CHUNK_ROWS: i32 = 128
+
+let stepsOfLastCall: i32 = 0
+let correctOfLastCall: i32 = 0
+
+/** Checks that `rows` samples can be read: 1 ≤ rows ≤ reserved. */
+export function checkRows(rows: i32): i32 {
+  if (!committed) return STATUS_NOT_COMMITTED
+  if (rows < 1 || rows > sampleCapacity) return STATUS_BAD_ARGUMENT
+  return STATUS_OK
+}
+
+/** Runs the batch buffers' first `rows` inputs forward through every layer. */
+export function forward(rows: i32): void {
+  let input = batchInputs
+  for (let l = 0; l < layerCount; l++) {
+    const units = unitsOf(l)
+    denseForward(rows, fanInOf(l), units, input, weightsOf(l), biasesOf(l), zOf(l))
+    activate(activationOf(l), rows, units, zOf(l), aOf(l), alphaOf(l))
+    input = aOf(l)
+  }
+}
+
+// δᴸ: fused (a − y)/m, or ∂C/∂a ⊙ φ'(zᴸ)
+function outputDelta(rows: i32): void {
+  const last = layerCount - 1
+  const activation = activationOf(last)
+  const count = rows * unitsOf(last)
+  const delta = deltaOf(last)
+  if (isFused(networkLoss, activation)) {
+    fusedDelta(rows, count, aOf(last), batchTargets, delta)
+    return
+  }
+  lossBackward(networkLoss, rows, count, aOf(last), batchTargets, delta)
+  activateBackward(
+    activation, rows, unitsOf(last), zOf(last), aOf(last), delta, delta, alphaOf(last),
+  )
+}
+
+// writes every layer's gradients from δᴸ down, handing δ·Wᵀ ⊙ φ' below
+function backward(rows: i32): void {
+  for (let l = layerCount - 1; l >= 0; l--) {
+    const input = l == 0 ? batchInputs : aOf(l - 1)
+    const below: usize = l == 0 ? 0 : deltaOf(l - 1)
+    denseBackward(
+      rows, fanInOf(l), unitsOf(l), input, weightsOf(l), deltaOf(l),
+      weightGradsOf(l), biasGradsOf(l), below,
+    )
+    if (l == 0) break
+    const units = unitsOf(l - 1)
+    activateBackward(
+      activationOf(l - 1), rows, units, zOf(l - 1), aOf(l - 1), below, below,
+      alphaOf(l - 1),
+    )
+  }
+}
+
+function checkTrainable(rows: i32): i32 {
+  const status = checkRows(rows)
+  if (status != STATUS_OK) return status
+  for (let l = 0; l < layerCount; l++) {
+    if (isStep(activationOf(l))) return STATUS_BAD_ARGUMENT
+  }
+  return STATUS_OK
+}
+
+/**
+ * Trains on the first `rows` samples: merges them into the scaling
+ * statistics (when on), then per epoch orders the rows (shuffled when
+ * asked) and steps the optimizer once per minibatch of `batchSize`. When
+ * any state value becomes non-finite, restores the state as it was.
+ */
+export function train(rows: i32, epochs: i32, batchSize: i32, shuffleRows: i32): i32 {
+  let status = checkTrainable(rows)
+  if (status != STATUS_OK) return status
+  if (epochs < 0 || batchSize < 1 || !isConfigured()) return STATUS_BAD_ARGUMENT
+  const batch = min(batchSize, rows)
+  status = reserveBatchRows(batch)
+  if (status != STATUS_OK) return status
+
+  stepsOfLastCall = 0
+  backupState()
+  if (scalingEnabled()) mergeStatistics(rows)
+  if (!stateIsFinite()) return abandon()
+  prepareDeviation()
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    fillOrder(samplesOrder, rows)
+    if (shuffleRows != 0) shuffle(samplesOrder, rows)
+    for (let start = 0; start < rows; start += batch) {
+      const count = min(batch, rows - start)
+      gatherRows(start, count, true, true)
+      forward(count)
+      outputDelta(count)
+      backward(count)
+      step()
+      stepsOfLastCall++
+      if (!stateIsFinite()) return abandon()
+    }
+  }
+  return STATUS_OK
+}
+
+function abandon(): i32 {
+  restoreState()
+  stepsOfLastCall = 0
+  return STATUS_NON_FINITE
+}
+
+/** Counts optimizer steps taken by the last `train` call. */
+export function lastSteps(): i32 { return stepsOfLastCall }
+
+/**
+ * Returns the mean loss over the first `rows` samples, or −Status when it
+ * cannot run. Step-function outputs report the fraction of wrong
+ * (sample, output) pairs instead.
+ */
+export function evaluate(rows: i32): f64 {
+  const status = checkRows(rows)
+  if (status != STATUS_OK) return -<f64>status
+  if (reserveBatchRows(min(rows, CHUNK_ROWS)) != STATUS_OK) return -<f64>STATUS_OUT_OF_MEMORY
+  prepareDeviation()
+  const last = layerCount - 1
+  const activation = activationOf(last)
+  const width = unitsOf(last)
+  let total: f64 = 0
+  correctOfLastCall = 0
+  for (let start = 0; start < rows; start += CHUNK_ROWS) {
+    const count = min(CHUNK_ROWS, rows - start)
+    gatherRows(start, count, false, true)
+    forward(count)
+    const outputs = aOf(last)
+    if (isStep(activation)) total += <f64>countWrongPairs(count * width, outputs, batchTargets)
+    else total += lossSum(networkLoss, count * width, outputs, batchTargets)
+    correctOfLastCall += countCorrect(activation, count, width, outputs, batchTargets)
+  }
+  return isStep(activation) ? total / (<f64>rows * <f64>width) : total / <f64>rows
+}
+
+/** Counts samples classified right by the last `evaluate`. */
+export function lastCorrect(): i32 { return correctOfLastCall }
+
+/** Runs the first `rows` samples forward into the outputs region. */
+export function predict(rows: i32): i32 {
+  if (!committed) return STATUS_NOT_COMMITTED
+  if (rows == 0) return STATUS_OK
+  const status = checkRows(rows)
+  if (status != STATUS_OK) return status
+  if (reserveBatchRows(min(rows, CHUNK_ROWS)) != STATUS_OK) return STATUS_OUT_OF_MEMORY
+  prepareDeviation()
+  const last = layerCount - 1
+  const rowBytes = <usize>outputCount() << 2
+  for (let start = 0; start < rows; start += CHUNK_ROWS) {
+    const count = min(CHUNK_ROWS, rows - start)
+    gatherRows(start, count, false, false)
+    forward(count)
+    const offset = <usize>start * rowBytes
+    memory.copy(samplesOutputs + offset, aOf(last), <usize>count * rowBytes)
+  }
+  return STATUS_OK
+}
+
+/**
+ * Writes ∂C/∂θ averaged over the first `rows` samples (no L2, no clipping)
+ * and returns the loss C, or −Status when it cannot run.
+ */
+export function computeGradients(rows: i32): f64 {
+  const status = checkTrainable(rows)
+  if (status != STATUS_OK) return -<f64>status
+  if (reserveBatchRows(rows) != STATUS_OK) return -<f64>STATUS_OUT_OF_MEMORY
+  prepareDeviation()
+  gatherRows(0, rows, false, true)
+  forward(rows)
+  const last = layerCount - 1
+  const loss = lossSum(networkLoss, rows * unitsOf(last), aOf(last), batchTargets)
+  outputDelta(rows)
+  backward(rows)
+  return loss / <f64>rows
+}
