@@ -178,9 +178,48 @@ describe('the golden file', () => {
 
   test('a model written by format version 1 predicts exactly its recorded outputs', async () => {
     const net = await Network.fromBytes(golden)
-    expect(net.spec).toEqual(expected.spec)
+    expect(net.spec).toMatchObject(expected.spec)
     expect(net.version).toBe(expected.version)
     expect(net.stats).toEqual(expected.stats)
     expect(net.predict(expected.x)).toEqual(expected.prediction)
   })
+
+  test('its recorded outputs follow from its arrays by the contract\'s f32 arithmetic', () => {
+    const { arrays } = decodeModel(golden)
+    const outputs = expected.x.map((row: number[]) => forward(row, arrays))
+    expect(outputs).toEqual(expected.prediction.outputs)
+  })
 })
+
+/**
+ * Runs the golden model (standardize, relu, leaky-relu 1/8, linear) in plain
+ * f32 arithmetic: Math.fround after every operation, sums over p in order,
+ * then the bias.
+ */
+function forward(row: number[], arrays: Map<string, Float32Array>): number[] {
+  const f = Math.fround
+  const parameters = arrays.get('parameters')!
+  const scaling = arrays.get('scaling')!
+  const inputs = row.length
+  let a = row.map((v, i) => {
+    const std = f(Math.sqrt(scaling[inputs + i]))
+    return f(f(f(v) - scaling[i]) / (std < 1e-6 ? 1 : std))
+  })
+  const layers: [number, (z: number) => number][] = [
+    [6, (z) => (z > 0 ? z : 0)],
+    [4, (z) => (z > 0 ? z : f(0.125 * z))],
+    [2, (z) => z],
+  ]
+  let offset = 0
+  for (const [units, phi] of layers) {
+    const next: number[] = []
+    for (let j = 0; j < units; j++) {
+      let sum = 0
+      for (let p = 0; p < a.length; p++) sum = f(sum + f(a[p] * parameters[offset + p * units + j]))
+      next.push(phi(f(sum + parameters[offset + a.length * units + j])))
+    }
+    offset += (a.length + 1) * units
+    a = next
+  }
+  return a
+}
