@@ -29,7 +29,7 @@ function defaultLocation(): URL {
  */
 export function loadCore(source?: CoreSource): Promise<WebAssembly.Module> {
   if (compiled === undefined) {
-    const attempt = compile(source ?? defaultLocation())
+    const attempt = compileCore(source ?? defaultLocation())
     compiled = attempt
     // a failed load may be retried, with the same or another source
     attempt.catch(() => {
@@ -46,7 +46,8 @@ export async function instantiateCore(): Promise<CoreExports> {
   return instance.exports as unknown as CoreExports
 }
 
-async function compile(source: CoreSource): Promise<WebAssembly.Module> {
+/** Compiles core.wasm from one source, without the cache `loadCore` keeps. */
+export async function compileCore(source: CoreSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     return WebAssembly.compile(source as BufferSource)
