@@ -1,4 +1,6 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { TEST_API_TOKENS } from './test/worker/tokens.ts'
 
 export default defineConfig({
   test: {
@@ -9,6 +11,30 @@ export default defineConfig({
           include: ['test/core/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
+        },
+      },
+      {
+        // the API inside workerd, with miniflare's KV and Durable Objects
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: { bindings: { API_TOKENS: TEST_API_TOKENS } },
+          }),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // `npm start`'s server over loopback, and the deploy bundle
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
         },
       },
     ],

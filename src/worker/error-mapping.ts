@@ -74,10 +74,12 @@ function toPathPart(part: PropertyKey): string | number {
 }
 
 /**
- * Converts an error of the library into a 422 problem; `prefix` places the
- * library's paths in the request (a spec's `layers[1]` is `spec.layers[1]`).
+ * Converts an error of the library into a 422 problem. Spec errors (and a
+ * divergence, which names the learning rate) point into `spec`.
  */
-export function fromEdgepropError(error: EdgepropError, prefix: Path = []): ApiProblem {
+export function fromEdgepropError(error: EdgepropError): ApiProblem {
+  const aboutSpec = error.code === 'invalid-spec' || error.code === 'non-finite'
+  const prefix: Path = aboutSpec ? ['spec'] : []
   const errors = error.errors.map((e) => ({
     path: [...prefix, ...e.path],
     message: e.message,

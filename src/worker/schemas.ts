@@ -35,8 +35,10 @@ const SPEC_EXAMPLE = {
 /**
  * Accepts either kind of model spec: the library's own schema, so the API
  * refuses exactly what Network.create refuses, with the same messages.
+ * NOTE: it is named with zod's own `.meta`, since `.openapi` exists only on
+ * schemas made after @hono/zod-openapi loaded, and the library's may not be.
  */
-export const ModelSpec = specSchema.openapi('ModelSpec', { example: SPEC_EXAMPLE })
+export const ModelSpec = specSchema.meta({ id: 'ModelSpec', example: SPEC_EXAMPLE })
 
 /** Validates the body of POST /v1/models. */
 export const CreateModelBody = z

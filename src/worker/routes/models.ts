@@ -5,7 +5,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { Network } from '../../core/index.ts'
 import { ensureCore } from '../core-loader.ts'
-import { fromEdgepropError, isEdgepropError } from '../error-mapping.ts'
 import { assertSpecWithin } from '../limit-checks.ts'
 import { cacheKey, modelCache } from '../model-cache.ts'
 import { type ModelRecord, missingModel, unwrap } from '../model-record.ts'
@@ -76,15 +75,10 @@ const deleteModel = createRoute({
   },
 })
 
-/** Builds a network from a validated spec; library refusals name `spec.…`. */
+/** Builds a network from a validated spec (the library's refusals become 422s). */
 async function buildNetwork(spec: unknown): Promise<Network> {
   await ensureCore()
-  try {
-    return await Network.create(spec as never)
-  } catch (error) {
-    if (isEdgepropError(error)) throw fromEdgepropError(error, ['spec'])
-    throw error
-  }
+  return Network.create(spec)
 }
 
 /** Mounts the model routes on a router. */

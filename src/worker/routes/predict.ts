@@ -3,7 +3,6 @@
  * the label and class probabilities. Reads KV through the isolate's cache.
  */
 import { createRoute } from '@hono/zod-openapi'
-import { fromEdgepropError, isEdgepropError } from '../error-mapping.ts'
 import { assertRowsWithin } from '../limit-checks.ts'
 import { networkFor } from '../model-cache.ts'
 import { ModelStore } from '../model-store.ts'
@@ -46,13 +45,7 @@ export function predictRoutes() {
     const store = new ModelStore(c.env.MODELS, c.get('tenant'))
     const maxAgeMs = limits.modelCacheSeconds * 1000
     const { net, version } = await networkFor(store, c.get('tenant'), id, maxAgeMs)
-    let out
-    try {
-      out = net.predict(x)
-    } catch (error) {
-      if (isEdgepropError(error)) throw fromEdgepropError(error)
-      throw error
-    }
+    const out = net.predict(x)
     c.header('ETag', etag(version))
     return c.json({ id, version, ...out }, 200)
   })

@@ -5,7 +5,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { Network } from '../../core/index.ts'
 import { ensureCore } from '../core-loader.ts'
-import { fromEdgepropError, isEdgepropError } from '../error-mapping.ts'
 import { assertParametersWithin } from '../limit-checks.ts'
 import { cacheKey, modelCache } from '../model-cache.ts'
 import { type ModelRecord, missingModel, unwrap } from '../model-record.ts'
@@ -54,15 +53,10 @@ const putWeights = createRoute({
   },
 })
 
-/** Reads an uploaded model, refusing what the library cannot load. */
+/** Reads an uploaded model (the library's refusals become 422s). */
 async function readUpload(bytes: Uint8Array): Promise<Network> {
   await ensureCore()
-  try {
-    return await Network.fromBytes(bytes)
-  } catch (error) {
-    if (isEdgepropError(error)) throw fromEdgepropError(error)
-    throw error
-  }
+  return Network.fromBytes(bytes)
 }
 
 function assertBinary(contentType: string | undefined): void {

@@ -1,0 +1,74 @@
+/**
+ * Bearer tokens: each maps to a tenant; no token, a wrong one, or no
+ * API_TOKENS at all is refused, and tenants never see each other's models.
+ */
+import { describe, expect, it } from 'vitest'
+import { findTenant, parseTokens } from '../../src/worker/auth.ts'
+import { ApiProblem } from '../../src/worker/problem.ts'
+import { api, createModel, expectProblem, send, withVars } from './helpers.ts'
+import { BETA_TOKEN } from './tokens.ts'
+
+describe('bearer auth', () => {
+  it('answers 401 without an Authorization header', async () => {
+    const response = await api('/v1/models', {}, null)
+    const problem = await expectProblem(response, 401, [])
+    expect(problem.detail).toMatch(/Authorization: Bearer/)
+    expect(response.headers.get('WWW-Authenticate')).toMatch(/^Bearer/)
+  })
+
+  it('answers 401 for an unknown token and a malformed header', async () => {
+    await expectProblem(await api('/v1/models', {}, 'not-a-token-we-know'), 401, [])
+    const basic = { headers: { Authorization: 'Basic dXNlcjpwYXNz' } }
+    await expectProblem(await api('/v1/models', basic, null), 401, [])
+  })
+
+  it('answers 503 on model routes when API_TOKENS is not set, saying how to set it', async () => {
+    const response = await withVars({ API_TOKENS: undefined }, '/v1/models')
+    const problem = await expectProblem(response, 503, [])
+    expect(problem.detail).toMatch(/wrangler secret put API_TOKENS/)
+    const health = await withVars({ API_TOKENS: undefined }, '/healthz')
+    expect(health.status).toBe(200)
+  })
+
+  it('answers 503 for a malformed API_TOKENS without echoing tokens', async () => {
+    const response = await withVars({ API_TOKENS: 'acme-only-a-token-here' }, '/v1/models')
+    const problem = await expectProblem(response, 503, [])
+    expect(problem.detail).toMatch(/entry 1 is not tenant:token/)
+    expect(problem.detail).not.toMatch(/acme-only/)
+  })
+
+  it('keeps tenants apart', async () => {
+    await createModel('private')
+    await expectProblem(await api('/v1/models/private', {}, BETA_TOKEN), 404)
+    const train = { x: [[1, 2, 3, 4]], y: ['setosa'] }
+    const path = '/v1/models/private/train-small-batch'
+    await expectProblem(await send('POST', path, train, BETA_TOKEN), 404)
+    const list = await (await api('/v1/models', {}, BETA_TOKEN)).json()
+    expect((list as { models: { id: string }[] }).models.map((m) => m.id)).not.toContain(
+      'private',
+    )
+    // beta may use the same id for a model of its own
+    await createModel('private', undefined, BETA_TOKEN)
+  })
+})
+
+describe('token parsing', () => {
+  it('reads tenant:token pairs', () => {
+    expect(parseTokens(' a:0123456789abcdef , b-2:ABCDEFGHIJKLMNOP.~+/ ')).toEqual([
+      { tenant: 'a', token: '0123456789abcdef' },
+      { tenant: 'b-2', token: 'ABCDEFGHIJKLMNOP.~+/' },
+    ])
+  })
+
+  it('refuses short tokens, bad tenants and empty values', () => {
+    for (const bad of ['a:short', 'a b:0123456789abcdef', ':0123456789abcdef', '', ' ']) {
+      expect(() => parseTokens(bad)).toThrow(ApiProblem)
+    }
+  })
+
+  it('finds the tenant of a token and nothing for others', async () => {
+    const pairs = parseTokens('a:0123456789abcdef,b:fedcba9876543210')
+    expect(await findTenant(pairs, 'fedcba9876543210')).toBe('b')
+    expect(await findTenant(pairs, '0123456789abcdeg')).toBeUndefined()
+  })
+})

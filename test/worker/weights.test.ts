@@ -1,0 +1,117 @@
+/**
+ * GET and PUT /v1/models/{id}/weights: the binary model format in and out.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { Network } from '../../src/core/index.ts'
+import { ensureCore } from '../../src/worker/core-loader.ts'
+import {
+  IRIS_X,
+  IRIS_Y,
+  api,
+  createModel,
+  expectProblem,
+  irisSpec,
+  send,
+  storedModel,
+  withVars,
+} from './helpers.ts'
+
+/** Uploads bytes as a model file. */
+function upload(id: string, bytes: Uint8Array, headers: Record<string, string> = {}) {
+  return api(`/v1/models/${id}/weights`, {
+    method: 'PUT',
+    body: bytes,
+    headers: { 'Content-Type': 'application/octet-stream', ...headers },
+  })
+}
+
+/** Builds a trained network locally, as a browser or Node would. */
+async function trainedElsewhere(): Promise<Network> {
+  await ensureCore()
+  const net = await Network.create(irisSpec({ seed: 99 }))
+  net.train(IRIS_X, IRIS_Y, { epochs: 40 })
+  return net
+}
+
+beforeAll(async () => {
+  await createModel('served')
+  await send('POST', '/v1/models/served/train-small-batch', { x: IRIS_X, y: IRIS_Y })
+})
+
+describe('GET weights', () => {
+  it('downloads the model file, which predicts as the API does', async () => {
+    const response = await api('/v1/models/served/weights')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Type')).toBe('application/octet-stream')
+    expect(response.headers.get('ETag')).toBe('"1"')
+    const bytes = new Uint8Array(await response.arrayBuffer())
+    await ensureCore()
+    const local = await Network.fromBytes(bytes)
+    const remote = await (await send('POST', '/v1/models/served/predict', { x: IRIS_X })).json()
+    expect(local.predict(IRIS_X).outputs).toEqual((remote as { outputs: number[][] }).outputs)
+  })
+
+  it('answers 404 for a model that does not exist', async () => {
+    await expectProblem(await api('/v1/models/nope/weights'), 404)
+  })
+})
+
+describe('PUT weights', () => {
+  it('creates a model from a file trained elsewhere (201), then replaces it (200)', async () => {
+    const net = await trainedElsewhere()
+    const created = await upload('imported', net.toBytes())
+    expect(created.status).toBe(201)
+    expect(await created.json()).toMatchObject({ id: 'imported', version: 0 })
+    const predicted = await send('POST', '/v1/models/imported/predict', { x: IRIS_X })
+    const outputs = ((await predicted.json()) as { outputs: number[][] }).outputs
+    expect(outputs).toEqual(net.predict(IRIS_X).outputs)
+
+    const replaced = await upload('imported', net.toBytes(), { 'If-Match': '"0"' })
+    expect(replaced.status).toBe(200)
+    expect(replaced.headers.get('ETag')).toBe('"1"')
+  })
+
+  it('refuses bytes that are not a model file, keeping the model', async () => {
+    const before = await storedModel('served')
+    const response = await upload('served', new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))
+    const problem = await expectProblem(response, 422)
+    expect(problem.type).toBe('urn:edgeprop:problem:invalid-model')
+    expect(await storedModel('served')).toEqual(before)
+  })
+
+  it('refuses another content type with 400', async () => {
+    const before = await storedModel('served')
+    const response = await api('/v1/models/served/weights', {
+      method: 'PUT',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json' },
+    })
+    const problem = await expectProblem(response, 400, [])
+    expect(problem.detail).toMatch(/application\/octet-stream/)
+    expect(await storedModel('served')).toEqual(before)
+  })
+
+  it('answers 412 when If-Match names another version', async () => {
+    const before = await storedModel('served')
+    const bytes = (await trainedElsewhere()).toBytes()
+    await expectProblem(await upload('served', bytes, { 'If-Match': '"7"' }), 412, [
+      ['If-Match'],
+    ])
+    expect(await storedModel('served')).toEqual(before)
+  })
+
+  it('answers 413 over MAX_WEIGHTS_BYTES and 422 over MAX_PARAMETERS', async () => {
+    const before = await storedModel('served')
+    const bytes = (await trainedElsewhere()).toBytes()
+    const init = {
+      method: 'PUT',
+      body: bytes,
+      headers: { 'Content-Type': 'application/octet-stream' },
+    }
+    const big = await withVars({ MAX_WEIGHTS_BYTES: '100' }, '/v1/models/served/weights', init)
+    expect((await expectProblem(big, 413)).detail).toMatch(/MAX_WEIGHTS_BYTES = 100/)
+    const wide = await withVars({ MAX_PARAMETERS: '10' }, '/v1/models/served/weights', init)
+    expect((await expectProblem(wide, 422, [[]])).detail).toMatch(/MAX_PARAMETERS = 10/)
+    expect(await storedModel('served')).toEqual(before)
+  })
+})
