@@ -1,11 +1,17 @@
 /**
- * Proves the f64 reference (test/reference/) before it judges the core:
- * its gradients against central differences of its own loss, its optimizer
- * steps and perceptron rule against values worked out by hand.
+ * First proves the f64 reference (test/reference/): its gradients against
+ * central differences of its own loss, its optimizer steps and perceptron
+ * rule against values worked out by hand. Then judges the core by it:
+ * outputs, gradients and three steps of each optimizer on random shapes
+ * with widths and rows of 1, 3, 4, 5, 17 and 64, each value within 1e-5 of
+ * the sum of its absolute terms (test/reference/tolerance.ts says how that
+ * sum is carried through a network); standardization; the perceptron rule.
  */
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadCore, Network } from '../../src/core/index.ts'
 import { activateRow } from '../reference/activations.ts'
 import {
+  edgeCase,
   HIDDEN_ACTIVATIONS,
   isSmooth,
   OUTPUT_PAIRS,
@@ -13,38 +19,44 @@ import {
   randomWeights,
   shapeOf,
 } from '../reference/cases.ts'
+import {
+  compareArrays,
+  compareLayers,
+  coreSpec,
+  describeWorst,
+  drawData,
+  keepWorst,
+  noWorst,
+  twins,
+  worstRelativeError,
+} from '../reference/compare.ts'
 import { lossValue } from '../reference/losses.ts'
 import {
   buildNet,
+  cloneNet,
   finiteDifferences,
+  forward,
   gradients,
-  type LayerGradient,
   type RefNet,
 } from '../reference/mlp.ts'
 import {
   createOptimizerState,
+  globalNorm,
   type OptimizerConfig,
   optimizerConfig,
   optimizerStep,
+  regularize,
 } from '../reference/optimizers.ts'
 import { createPerceptron, trainPerceptron } from '../reference/perceptron.ts'
-import { mulberry32, randomMatrix } from '../reference/random.ts'
-import { createScaler, mergeBatch } from '../reference/scaling.ts'
-
-/** Returns the largest |a − b| / max(|a| + |b|, 1e-8) over all gradients. */
-function worstRelativeError(a: LayerGradient[], b: LayerGradient[]): number {
-  let worst = 0
-  a.forEach((layer, l) => {
-    for (const key of ['W', 'b'] as const) {
-      layer[key].forEach((value, i) => {
-        const other = b[l][key][i]
-        const scale = Math.max(Math.abs(value) + Math.abs(other), 1e-8)
-        worst = Math.max(worst, Math.abs(value - other) / scale)
-      })
-    }
-  })
-  return worst
-}
+import { mulberry32, randomMatrix, toF32 } from '../reference/random.ts'
+import { createScaler, mergeBatch, standardize } from '../reference/scaling.ts'
+import {
+  forwardScales,
+  gradientScales,
+  RELATIVE_TOLERANCE,
+  standardizedScale,
+  stepAllowance,
+} from '../reference/tolerance.ts'
 
 describe('the f64 reference MLP', () => {
   const cases = HIDDEN_ACTIVATIONS.flatMap((hidden) =>
@@ -67,7 +79,8 @@ describe('the f64 reference MLP', () => {
       const y = randomTargets(next, shape, 6)
       const analytic = gradients(net, x, y)
       expect(analytic.loss).toBeGreaterThan(0)
-      expect(worstRelativeError(analytic.layers, finiteDifferences(net, x, y))).toBeLessThan(1e-6)
+      const numeric = finiteDifferences(net, x, y)
+      expect(worstRelativeError(analytic.layers, numeric, 1e-8).error).toBeLessThan(1e-6)
     },
   )
 
@@ -166,5 +179,157 @@ describe('the f64 reference perceptron and scaler', () => {
     expect(scaler.count).toBe(5)
     expect(scaler.mean[0]).toBe(3)
     expect(scaler.variance[0]).toBeCloseTo((4 + 1 + 0 + 1 + 4) / 5, 6)
+  })
+})
+
+// --- the core against the reference ------------------------------------------
+
+const worstForward = noWorst()
+const worstGradient = noWorst()
+const worstStep = noWorst()
+
+afterAll(() => {
+  console.log(`forward, worst: ${describeWorst(worstForward)}`)
+  console.log(`gradients, worst: ${describeWorst(worstGradient)}`)
+  console.log(`optimizer steps, worst: ${describeWorst(worstStep)}`)
+})
+
+describe('the core against the f64 reference', () => {
+  beforeAll(async () => {
+    await loadCore()
+  })
+
+  it.each(Array.from({ length: 14 }, (_, i) => ({ i, ...edgeCase(i) })))(
+    'computes outputs and gradients within 1e-5 of the absolute terms: case $i, $rows rows',
+    async ({ i, shape, rows }) => {
+      const next = mulberry32(100 + i)
+      const { net, reference } = await twins(shape, next)
+      const { x, y } = drawData(reference, shape, rows, next)
+      const name = `case ${i} ${JSON.stringify(shape.layers.map((l) => l.units))}`
+      const trace = forward(reference, x)
+      const allowed = forwardScales(reference, trace).a.at(-1)!.flat()
+      const outputs = { worst: noWorst(), got: net.predict(x).outputs.flat() }
+      const limits = allowed.map((s) => RELATIVE_TOLERANCE * s)
+      compareArrays(outputs.got, trace.a.at(-1)!.flat(), limits, `${name} outputs`, outputs.worst)
+      keepWorst(worstForward, outputs.worst)
+      expect(outputs.worst.ratio, describeWorst(outputs.worst)).toBeLessThanOrEqual(1)
+
+      const expected = gradients(reference, x, y)
+      const got = net.gradients(x, y)
+      expect(Math.abs(got.loss - expected.loss)).toBeLessThan(1e-5 * Math.max(1, expected.loss))
+      const allowedGradients = gradientScales(reference, x, y).map(({ W, b }) => ({
+        W: W.map((s) => RELATIVE_TOLERANCE * s),
+        b: b.map((s) => RELATIVE_TOLERANCE * s),
+      }))
+      const worst = noWorst()
+      compareLayers(got.layers, expected.layers, allowedGradients, name, worst)
+      keepWorst(worstGradient, worst)
+      expect(worst.ratio, describeWorst(worst)).toBeLessThanOrEqual(1)
+    },
+  )
+})
+
+describe('one optimizer step of the core against the f64 reference', () => {
+  const optimizers: OptimizerConfig[] = [
+    optimizerConfig({ name: 'sgd', learningRate: 0.1 }),
+    optimizerConfig({ name: 'sgd', learningRate: 0.1, l2: 0.01, clipNorm: 0.05 }),
+    optimizerConfig({ name: 'momentum', learningRate: 0.05 }),
+    optimizerConfig({ name: 'momentum', learningRate: 0.05, nesterov: true, l2: 0.01 }),
+    optimizerConfig({ name: 'momentum', learningRate: 0.05, nesterov: true, clipNorm: 0.05 }),
+    optimizerConfig({ name: 'adam', learningRate: 0.01 }),
+    optimizerConfig({ name: 'adam', learningRate: 0.01, l2: 0.01, clipNorm: 0.05 }),
+  ]
+  const cases = optimizers.flatMap((config, o) =>
+    [1, 4].map((i) => ({ config, o, i, ...edgeCase(i + o) })),
+  )
+
+  beforeAll(async () => {
+    await loadCore()
+  })
+
+  it.each(cases)(
+    'takes three $config.name steps like the reference (optimizer $o, case $i)',
+    async ({ config, shape, rows, o, i }) => {
+      const next = mulberry32(200 + 10 * o + i)
+      const { net, reference } = await twins(shape, next, config)
+      const { x, y } = drawData(reference, shape, rows, next)
+      const state = createOptimizerState(reference)
+      const allowed = reference.layers.map((l) => ({ W: l.W.map(() => 0), b: l.b.map(() => 0) }))
+      const worst = noWorst()
+      for (let step = 1; step <= 3; step++) {
+        const grads = gradients(reference, x, y).layers
+        const unclipped = regularize(reference, grads, { ...config, clipNorm: undefined })
+        // A clipNorm case proves nothing unless the gradient is over the limit.
+        expect(globalNorm(unclipped)).toBeGreaterThan(config.clipNorm ?? 0)
+        const scales = gradientScales(reference, x, y)
+        const before = cloneNet(reference)
+        optimizerStep(reference, grads, config, state)
+        const args = [grads, scales, config, state.second, state.steps] as const
+        stepAllowance(before, reference, ...args).forEach((values, s) => {
+          const slot = allowed[s >> 1][s % 2 === 0 ? 'W' : 'b']
+          values.forEach((value, k) => (slot[k] += value))
+        })
+        net.train(x, y, { epochs: 1, batchSize: rows, shuffle: false })
+        const where = `${config.name} ${o} case ${i} step ${step}`
+        compareLayers(net.getWeights(), reference.layers, allowed, where, worst)
+      }
+      keepWorst(worstStep, worst)
+      expect(worst.ratio, describeWorst(worst)).toBeLessThanOrEqual(1)
+    },
+  )
+})
+
+describe('the core standardizes and runs perceptrons like the reference', () => {
+  beforeAll(async () => {
+    await loadCore()
+  })
+
+  it('merges each train call into the scaling state and predicts through it', async () => {
+    const next = mulberry32(300)
+    const shape = shapeOf(4, [[5, 'tanh'], [3, 'softmax']], 'cross-entropy')
+    const config = optimizerConfig({ name: 'sgd', learningRate: 1e-3 })
+    const spec = { ...coreSpec(shape, config, 9), inputScaling: 'standardize' as const }
+    const net = await Network.create(spec)
+    const reference = buildNet(shape, net.getWeights())
+    const scaler = createScaler(4)
+    const state = createOptimizerState(reference)
+    for (const rows of [5, 17]) {
+      const x = toF32(randomMatrix(next, rows, 4, -3, 7))
+      const y = randomTargets(next, shape, rows)
+      mergeBatch(scaler, x)
+      const grads = gradients(reference, standardize(scaler, x), y).layers
+      optimizerStep(reference, grads, config, state)
+      net.train(x, y, { epochs: 1, batchSize: rows, shuffle: false })
+    }
+    const x = toF32(randomMatrix(next, 9, 4, -3, 7))
+    const scaled = standardize(scaler, x)
+    const trace = forward(reference, scaled)
+
+    const inputScale = standardizedScale(x, scaled, scaler.mean, scaler.variance)
+    const scales = forwardScales(reference, trace, inputScale).a.at(-1)!.flat()
+    const worst = noWorst()
+    const allowed = scales.map((s) => RELATIVE_TOLERANCE * s)
+    const got = net.predict(x).outputs.flat()
+    compareArrays(got, trace.a.at(-1)!.flat(), allowed, 'standardized outputs', worst)
+    expect(worst.ratio, describeWorst(worst)).toBeLessThanOrEqual(1)
+  })
+
+  it('applies the perceptron rule bit for bit like the reference (η = ½)', async () => {
+    // Inputs are multiples of ⅛ and η = ½, so every sum is exact in f32.
+    const next = mulberry32(400)
+    const x = Array.from({ length: 20 }, () =>
+      Array.from({ length: 3 }, () => Math.round((next() * 4 - 2) * 8) / 8),
+    )
+    const y = x.map((row) => [row[0] + row[1] > 0.3 ? 1 : -1, row[2] - row[0] > 0 ? 1 : -1])
+    const net = await Network.create({
+      kind: 'perceptron', inputs: 3, outputs: 2, activation: 'sign', learningRate: 0.5,
+    })
+    const reference = createPerceptron(3, 2, 'sign')
+    const result = trainPerceptron(reference, x, y, 0.5, 25)
+    net.train(x, y, { epochs: 25, shuffle: false })
+    const [layer] = net.getWeights()
+    expect([...layer.W]).toEqual([...reference.W])
+    expect([...layer.b]).toEqual([...reference.b])
+    expect(net.stats.epochs).toBe(result.epochs)
   })
 })

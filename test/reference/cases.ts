@@ -93,3 +93,22 @@ export function randomWeights(
     return { W, b }
   })
 }
+
+/** The awkward widths every comparison must cover. */
+export const EDGE_SIZES = [1, 3, 4, 5, 17, 64]
+
+/**
+ * Returns the i-th comparison case: input, hidden and output widths and the
+ * row count each drawn from EDGE_SIZES by rotation (so every size appears in
+ * every role), one or two hidden layers, and activations and losses in turn.
+ */
+export function edgeCase(i: number): { shape: MlpShape; rows: number } {
+  const size = (shift: number) => EDGE_SIZES[(i + shift) % EDGE_SIZES.length]
+  const hidden = HIDDEN_ACTIVATIONS[i % HIDDEN_ACTIVATIONS.length]
+  const pair = OUTPUT_PAIRS[i % OUTPUT_PAIRS.length]
+  const outputs = pair.activation === 'softmax' ? Math.max(2, size(2)) : size(2)
+  const layers: [number, ActivationName][] = [[size(1), hidden]]
+  if (i % 2 === 0) layers.push([size(3), hidden])
+  layers.push([outputs, pair.activation])
+  return { shape: shapeOf(size(0), layers, pair.loss), rows: size(4) }
+}

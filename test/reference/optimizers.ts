@@ -43,6 +43,15 @@ export function createOptimizerState(net: RefNet): OptimizerState {
   return { steps: 0, first: zeros(), second: zeros() }
 }
 
+/** Returns the L2 norm of all values of all arrays together. */
+export function globalNorm(arrays: ArrayLike<number>[]): number {
+  let squares = 0
+  for (const values of arrays) {
+    for (let i = 0; i < values.length; i++) squares += values[i] * values[i]
+  }
+  return Math.sqrt(squares)
+}
+
 /** Returns the gradients with l2·W added and clipped to the global norm. */
 export function regularize(
   net: RefNet,
@@ -54,9 +63,7 @@ export function regularize(
     g.b.slice(),
   ])
   if (config.clipNorm === undefined) return flat
-  let squares = 0
-  for (const values of flat) for (const value of values) squares += value * value
-  const norm = Math.sqrt(squares)
+  const norm = globalNorm(flat)
   if (norm <= config.clipNorm) return flat
   const scale = config.clipNorm / norm
   return flat.map((values) => values.map((value) => value * scale))
