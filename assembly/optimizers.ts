@@ -119,7 +119,18 @@ function stepSgd(count: i32): void {
 }
 
 function stepMomentum(count: i32): void {
-  for (let i = 0; i < count; i++) {
+  const rate = f32x4.splat(learningRate)
+  const mu = f32x4.splat(momentum)
+  let i = 0
+  for (; i + 4 <= count; i += 4) {
+    const at = <usize>i << 2
+    const scaled = f32x4.mul(rate, v128.load(gradientsStart + at))
+    const velocity = f32x4.sub(f32x4.mul(mu, v128.load(optimizerStart + at)), scaled)
+    v128.store(optimizerStart + at, velocity)
+    const change = nesterov ? f32x4.sub(f32x4.mul(mu, velocity), scaled) : velocity
+    v128.store(parametersStart + at, f32x4.add(v128.load(parametersStart + at), change))
+  }
+  for (; i < count; i++) {
     const at = <usize>i << 2
     const scaled = learningRate * load<f32>(gradientsStart + at)
     const velocity = momentum * load<f32>(optimizerStart + at) - scaled
@@ -129,25 +140,46 @@ function stepMomentum(count: i32): void {
   }
 }
 
+// the vector body and the scalar tail do the same operations in the same order
 function stepAdam(count: i32): void {
-  const firstKeep = <f32>beta1
-  const firstTake = <f32>(1 - beta1)
-  const secondKeep = <f32>beta2
-  const secondTake = <f32>(1 - beta2)
-  const firstCorrection = <f32>(1 - Math.pow(beta1, stepsTaken))
-  const secondCorrection = <f32>(1 - Math.pow(beta2, stepsTaken))
-  const secondStart = optimizerStart + (<usize>count << 2)
-  for (let i = 0; i < count; i++) {
+  const keep1 = <f32>beta1
+  const take1 = <f32>(1 - beta1)
+  const keep2 = <f32>beta2
+  const take2 = <f32>(1 - beta2)
+  const correct1 = <f32>(1 - Math.pow(beta1, stepsTaken))
+  const correct2 = <f32>(1 - Math.pow(beta2, stepsTaken))
+  const seconds = optimizerStart + (<usize>count << 2)
+  let i = 0
+  for (; i + 4 <= count; i += 4) {
     const at = <usize>i << 2
-    const gradient = load<f32>(gradientsStart + at)
-    const first = firstKeep * load<f32>(optimizerStart + at) + firstTake * gradient
-    const second = secondKeep * load<f32>(secondStart + at) +
-      secondTake * (gradient * gradient)
+    const g = v128.load(gradientsStart + at)
+    const first = f32x4.add(
+      f32x4.mul(f32x4.splat(keep1), v128.load(optimizerStart + at)),
+      f32x4.mul(f32x4.splat(take1), g),
+    )
+    const second = f32x4.add(
+      f32x4.mul(f32x4.splat(keep2), v128.load(seconds + at)),
+      f32x4.mul(f32x4.splat(take2), f32x4.mul(g, g)),
+    )
+    v128.store(optimizerStart + at, first)
+    v128.store(seconds + at, second)
+    const root = f32x4.sqrt(f32x4.div(second, f32x4.splat(correct2)))
+    const ratio = f32x4.div(
+      f32x4.div(first, f32x4.splat(correct1)),
+      f32x4.add(root, f32x4.splat(epsilon)),
+    )
+    const change = f32x4.mul(f32x4.splat(learningRate), ratio)
+    v128.store(parametersStart + at, f32x4.sub(v128.load(parametersStart + at), change))
+  }
+  for (; i < count; i++) {
+    const at = <usize>i << 2
+    const g = load<f32>(gradientsStart + at)
+    const first = keep1 * load<f32>(optimizerStart + at) + take1 * g
+    const second = keep2 * load<f32>(seconds + at) + take2 * (g * g)
     store<f32>(optimizerStart + at, first)
-    store<f32>(secondStart + at, second)
-    const firstUnbiased = first / firstCorrection
-    const secondUnbiased = second / secondCorrection
-    const change = learningRate * (firstUnbiased / (Mathf.sqrt(secondUnbiased) + epsilon))
+    store<f32>(seconds + at, second)
+    const root = Mathf.sqrt(second / correct2)
+    const change = learningRate * ((first / correct1) / (root + epsilon))
     store<f32>(parametersStart + at, load<f32>(parametersStart + at) - change)
   }
 }

@@ -117,8 +117,10 @@ export function train(rows: i32, epochs: i32, batchSize: i32, shuffleRows: i32):
       backward(count)
       step()
       stepsOfLastCall++
-      if (!stateIsFinite()) return abandon()
     }
+    // NaN and ±Infinity never turn finite again under these updates,
+    // so one check per epoch catches every step that went bad
+    if (!stateIsFinite()) return abandon()
   }
   return STATUS_OK
 }
