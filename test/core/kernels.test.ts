@@ -1,0 +1,350 @@
+/**
+ * The raw kernels of build/core.wasm against a plain f64 reference written
+ * straight from the definitions in DESIGN.md. An element passes when its
+ * error is at most 1e-5 × Σ|terms| (the magnitudes that were added to make
+ * it); the matmul is also checked bit-for-bit against a scalar f32 loop.
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { Activation, Loss, Status } from '../../src/core/enums.ts'
+import { mulberry32 } from '../reference/random.ts'
+
+const wasm = readFileSync(new URL('../../build/core.wasm', import.meta.url))
+const { instance } = await WebAssembly.instantiate(wasm)
+const core = instance.exports as unknown as Record<string, (...args: number[]) => number> & {
+  memory: WebAssembly.Memory
+}
+
+const SIZES = [0, 1, 3, 4, 5, 17, 64]
+const SHAPES: [number, number][] = [[0, 3], [1, 1], [3, 4], [4, 5], [5, 17], [17, 64], [67, 131]]
+const RELATIVE = 1e-5
+const next = mulberry32(2024)
+
+// --- moving values in and out of wasm memory --------------------------------
+
+/** Places each array in one scratch region, 16-byte aligned; returns the pointers. */
+function place(...arrays: ArrayLike<number>[]): number[] {
+  const sizes = arrays.map((values) => Math.ceil((values.length * 4) / 16) * 16)
+  let pointer = core.scratch(sizes.reduce((sum, size) => sum + size, 0))
+  expect(pointer, 'scratch() could not grow memory').toBeGreaterThan(0)
+  return arrays.map((values, i) => {
+    new Float32Array(core.memory.buffer, pointer, values.length).set(values)
+    pointer += sizes[i]
+    return pointer - sizes[i]
+  })
+}
+
+/** Copies `count` f32 values out of wasm memory. */
+function read(pointer: number, count: number): Float32Array {
+  return new Float32Array(core.memory.buffer, pointer, count).slice()
+}
+
+/** Returns `count` f32 values drawn uniformly from [low, high). */
+function draw(count: number, low = -1, high = 1): Float32Array {
+  return Float32Array.from({ length: count }, () => low + (high - low) * next())
+}
+
+/** Fails on the first element whose error exceeds 1e-5 × Σ|terms|. */
+function expectClose(got: ArrayLike<number>, expected: number[], terms: number[], what: string) {
+  expect(got.length, `${what}: length`).toBe(expected.length)
+  for (let i = 0; i < expected.length; i++) {
+    const allowed = RELATIVE * terms[i] + 1e-30
+    const error = Math.abs(got[i] - expected[i])
+    if (!(error <= allowed)) {
+      expect.fail(`${what}[${i}]: got ${got[i]}, expected ${expected[i]} ± ${allowed}`)
+    }
+  }
+}
+
+// --- the reference, in f64 ----------------------------------------------------
+
+function matmulReference(a: Float32Array, b: Float32Array, m: number, k: number, n: number) {
+  const out: number[] = []
+  const terms: number[] = []
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0
+      let magnitude = 0
+      for (let p = 0; p < k; p++) {
+        sum += a[i * k + p] * b[p * n + j]
+        magnitude += Math.abs(a[i * k + p] * b[p * n + j])
+      }
+      out.push(sum)
+      terms.push(magnitude)
+    }
+  }
+  return { out, terms }
+}
+
+/** Sums in f32 in the order p = 0..k−1, as the kernel promises to. */
+function matmulScalarF32(a: Float32Array, b: Float32Array, m: number, k: number, n: number) {
+  const out = new Float32Array(m * n)
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0
+      for (let p = 0; p < k; p++) sum = Math.fround(sum + Math.fround(a[i * k + p] * b[p * n + j]))
+      out[i * n + j] = sum
+    }
+  }
+  return out
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
+const ALPHA = 0.01
+
+/** φ(z) for one value; softmax is handled by rows elsewhere. */
+const FORWARD: Record<string, (z: number) => number> = {
+  linear: (z) => z,
+  heaviside: (z) => (z >= 0 ? 1 : 0),
+  sign: (z) => (z > 0 ? 1 : z < 0 ? -1 : 0),
+  sigmoid,
+  tanh: Math.tanh,
+  relu: (z) => (z > 0 ? z : 0),
+  'leaky-relu': (z) => (z > 0 ? z : ALPHA * z),
+}
+
+/** Σ|terms| of φ'(z) where it is a difference that can cancel; else |φ'(z)|. */
+const SLOPE_TERMS: Record<string, (a: number) => number> = {
+  sigmoid: (a) => Math.abs(a) * (1 + Math.abs(a)),
+  tanh: (a) => 1 + a * a,
+}
+
+/** φ'(z) for one value, given z and a = φ(z); steps have none (0). */
+const SLOPE: Record<string, (z: number, a: number) => number> = {
+  linear: () => 1,
+  heaviside: () => 0,
+  sign: () => 0,
+  sigmoid: (_, a) => a * (1 - a),
+  tanh: (_, a) => 1 - a * a,
+  relu: (z) => (z > 0 ? 1 : 0),
+  'leaky-relu': (z) => (z > 0 ? 1 : ALPHA),
+}
+
+function softmaxReference(z: Float32Array, rows: number, width: number): number[] {
+  const out: number[] = []
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from(z.subarray(r * width, (r + 1) * width))
+    const largest = Math.max(...row)
+    const exps = row.map((value) => Math.exp(value - largest))
+    const sum = exps.reduce((total, value) => total + value, 0)
+    out.push(...exps.map((value) => value / sum))
+  }
+  return out
+}
+
+const clamp = (p: number) => Math.min(Math.max(p, 1e-7), 1 - 1e-7)
+
+/** Each loss's per-element term and its ∂/∂a, before the 1/m average. */
+const LOSS_TERMS: Record<string, { value: (a: number, y: number) => number;
+  slope: (a: number, y: number) => number }> = {
+  mse: { value: (a, y) => 0.5 * (a - y) ** 2, slope: (a, y) => a - y },
+  'binary-cross-entropy': {
+    value: (a, y) => -(y * Math.log(clamp(a)) + (1 - y) * Math.log(1 - clamp(a))),
+    slope: (a, y) => -(y / clamp(a) - (1 - y) / (1 - clamp(a))),
+  },
+  'cross-entropy': {
+    value: (a, y) => -y * Math.log(clamp(a)),
+    slope: (a, y) => -y / clamp(a),
+  },
+}
+
+// --- the tests -----------------------------------------------------------------
+
+describe('matmul', () => {
+  const shapes: [number, number, number][] = []
+  for (const m of SIZES) for (const k of SIZES) for (const n of SIZES) shapes.push([m, k, n])
+  shapes.push([67, 129, 131], [5, 300, 9], [9, 513, 12])
+
+  it('matches the f64 reference and the in-order f32 loop bit-for-bit, for every shape', () => {
+    for (const [m, k, n] of shapes) {
+      const a = draw(m * k)
+      const b = draw(k * n)
+      const [pa, pb, pout] = place(a, b, new Float32Array(m * n).fill(Number.NaN))
+      core.matmul(m, k, n, pa, pb, pout)
+      const got = read(pout, m * n)
+      const { out, terms } = matmulReference(a, b, m, k, n)
+      expectClose(got, out, terms, `matmul ${m}×${k}×${n}`)
+      expect(got, `matmul ${m}×${k}×${n} vs scalar f32`).toEqual(matmulScalarF32(a, b, m, k, n))
+    }
+  })
+
+  it('writes zeros when the inner size k is 0', () => {
+    const [pa, pb, pout] = place([], [], [7, 7, 7, 7, 7, 7])
+    core.matmul(2, 0, 3, pa, pb, pout)
+    expect(Array.from(read(pout, 6))).toEqual([0, 0, 0, 0, 0, 0])
+  })
+
+  it('computes a 2×2 example written out by hand', () => {
+    // [1 2; 3 4]·[5 6; 7 8] = [1·5+2·7 1·6+2·8; 3·5+4·7 3·6+4·8]
+    const [pa, pb, pout] = place([1, 2, 3, 4], [5, 6, 7, 8], [0, 0, 0, 0])
+    core.matmul(2, 2, 2, pa, pb, pout)
+    expect(Array.from(read(pout, 4))).toEqual([19, 22, 43, 50])
+  })
+})
+
+describe('transpose', () => {
+  it('moves a[i][j] to out[j][i] for every shape', () => {
+    for (const [rows, cols] of [...SHAPES, [64, 64], [1, 17], [33, 2]]) {
+      const a = draw(rows * cols)
+      const [pa, pout] = place(a, new Float32Array(rows * cols))
+      core.transpose(rows, cols, pa, pout)
+      const got = read(pout, rows * cols)
+      const expected = Float32Array.from({ length: rows * cols }, (_, at) =>
+        a[(at % rows) * cols + Math.floor(at / rows)])
+      expect(got, `transpose ${rows}×${cols}`).toEqual(expected)
+    }
+  })
+})
+
+describe('activations', () => {
+  for (const name of Object.keys(FORWARD)) {
+    it(`${name} forward and backward match the reference`, () => {
+      for (const [rows, width] of SHAPES) {
+        const count = rows * width
+        const z = draw(count, -4, 4)
+        const upstream = draw(count)
+        const [pz, pa, pup, pout] = place(z, new Float32Array(count), upstream, new Float32Array(count))
+        core.activationForward(Activation[name], rows, width, pz, pa, ALPHA)
+        const a = read(pa, count)
+        const expected = Array.from(z, FORWARD[name])
+        expectClose(a, expected, expected.map(Math.abs), `${name}(z) ${rows}×${width}`)
+
+        core.activationBackward(Activation[name], rows, width, pz, pa, pup, pout, ALPHA)
+        const gradient = Array.from(z, (value, i) => upstream[i] * SLOPE[name](value, a[i]))
+        const terms = gradient.map((value, i) =>
+          SLOPE_TERMS[name] ? Math.abs(upstream[i]) * SLOPE_TERMS[name](a[i]) : Math.abs(value))
+        expectClose(read(pout, count), gradient, terms, `${name}' ${rows}×${width}`)
+      }
+    })
+  }
+
+  it('softmax forward and its Jacobian-vector product match the reference', () => {
+    for (const [rows, width] of SHAPES) {
+      const count = rows * width
+      const z = draw(count, -6, 6)
+      const g = draw(count)
+      const [pz, pa, pg, pout] = place(z, new Float32Array(count), g, new Float32Array(count))
+      core.activationForward(Activation.softmax, rows, width, pz, pa, 0)
+      const a = read(pa, count)
+      const expected = softmaxReference(z, rows, width)
+      expectClose(a, expected, expected, `softmax ${rows}×${width}`)
+
+      core.activationBackward(Activation.softmax, rows, width, pz, pa, pg, pout, 0)
+      const product: number[] = []
+      const terms: number[] = []
+      for (let r = 0; r < rows; r++) {
+        let dot = 0
+        let size = 0
+        for (let k = r * width; k < (r + 1) * width; k++) {
+          dot += g[k] * a[k]
+          size += Math.abs(g[k] * a[k])
+        }
+        for (let j = r * width; j < (r + 1) * width; j++) {
+          product.push(a[j] * (g[j] - dot))
+          terms.push(a[j] * (Math.abs(g[j]) + size))
+        }
+      }
+      expectClose(read(pout, count), product, terms, `softmax' ${rows}×${width}`)
+    }
+  })
+
+  it('softmax of [1000, 1000] is exactly [0.5, 0.5]: e^0/(e^0 + e^0)', () => {
+    const [pz, pa] = place([1000, 1000], [0, 0])
+    core.activationForward(Activation.softmax, 1, 2, pz, pa, 0)
+    expect(Array.from(read(pa, 2))).toEqual([0.5, 0.5])
+  })
+
+  it('softmax rows sum to 1 within 1e-6, even for wide spreads', () => {
+    const [rows, width] = [40, 37]
+    const z = draw(rows * width, -50, 50)
+    const [pz, pa] = place(z, new Float32Array(rows * width))
+    core.activationForward(Activation.softmax, rows, width, pz, pa, 0)
+    const a = read(pa, rows * width)
+    for (let r = 0; r < rows; r++) {
+      const sum = a.subarray(r * width, (r + 1) * width).reduce((total, v) => total + v, 0)
+      expect(Math.abs(sum - 1), `row ${r} sums to ${sum}`).toBeLessThanOrEqual(1e-6)
+    }
+  })
+
+  it('takes heaviside(0) = 1 and sign(0) = 0, as the lecture does', () => {
+    const [pz, pa] = place([0, -0, 0, 0, 0], new Float32Array(5))
+    core.activationForward(Activation.heaviside, 1, 5, pz, pa, 0)
+    expect(Array.from(read(pa, 5))).toEqual([1, 1, 1, 1, 1])
+    core.activationForward(Activation.sign, 1, 5, pz, pa, 0)
+    expect(Array.from(read(pa, 5)).map(Math.abs)).toEqual([0, 0, 0, 0, 0])
+  })
+})
+
+describe('losses', () => {
+  for (const name of Object.keys(LOSS_TERMS)) {
+    it(`${name} value and gradient match the reference`, () => {
+      for (const [rows, width] of SHAPES.filter(([rows]) => rows > 0)) {
+        const count = rows * width
+        const a = draw(count, 0.01, 0.99)
+        const y = name === 'mse' ? draw(count) : draw(count, 0, 1).map(Math.round)
+        const [pa, py, pout] = place(a, y, new Float32Array(count))
+        const { value, slope } = LOSS_TERMS[name]
+        const terms = Array.from(a, (p, i) => value(p, y[i]))
+        const expected = terms.reduce((sum, term) => sum + term, 0) / rows
+        const allowed = (RELATIVE * terms.reduce((sum, t) => sum + Math.abs(t), 0)) / rows
+        const got = core.lossValue(Loss[name], rows, width, pa, py)
+        expect(Math.abs(got - expected), `${name} ${rows}×${width}`).toBeLessThanOrEqual(allowed)
+
+        core.lossGradient(Loss[name], rows, width, pa, py, pout)
+        const gradient = Array.from(a, (p, i) => slope(p, y[i]) / rows)
+        expectClose(read(pout, count), gradient, gradient.map(Math.abs), `∂${name} ${rows}×${width}`)
+      }
+    })
+  }
+
+  it('mse of outputs [1, 2] against [0, 4] over one row is ½(1² + 2²) = 2.5', () => {
+    const [pa, py] = place([1, 2], [0, 4])
+    expect(core.lossValue(Loss.mse, 1, 2, pa, py)).toBe(2.5)
+  })
+
+  it('cross-entropy of a confident wrong answer is large (−log 1e-7 ≈ 16.1) and finite', () => {
+    const [pa, py] = place([1, 0], [0, 1])
+    const loss = core.lossValue(Loss['cross-entropy'], 1, 2, pa, py)
+    expect(loss).toBeGreaterThan(10)
+    expect(Number.isFinite(loss)).toBe(true)
+  })
+
+  it('binary and categorical cross-entropy stay finite on probabilities 0 and 1', () => {
+    const [pa, py, pout] = place([0, 1, 0, 1], [0, 0, 1, 1], new Float32Array(4))
+    for (const name of ['binary-cross-entropy', 'cross-entropy'] as const) {
+      expect(Number.isFinite(core.lossValue(Loss[name], 2, 2, pa, py)), name).toBe(true)
+      core.lossGradient(Loss[name], 2, 2, pa, py, pout)
+      expect(read(pout, 4).every(Number.isFinite), `∂${name}`).toBe(true)
+    }
+  })
+})
+
+describe('a network of one layer through the exports', () => {
+  const cases = [
+    { inputs: 5, units: 13, rows: 7, activation: 'linear' },
+    { inputs: 300, units: 9, rows: 6, activation: 'relu' },
+    { inputs: 17, units: 64, rows: 130, activation: 'linear' },
+  ] as const
+
+  for (const { inputs, units, rows, activation } of cases) {
+    it(`predicts ${activation}(x·W + b) bit-for-bit, ${rows}×${inputs} into ${units}`, () => {
+      expect(core.defineNetwork(inputs, Loss.mse)).toBe(Status.ok)
+      expect(core.addLayer(units, Activation[activation], 0)).toBe(Status.ok)
+      expect(core.commitNetwork()).toBe(Status.ok)
+      expect(core.parameterCount()).toBe(inputs * units + units)
+      const weights = draw(inputs * units)
+      const biases = draw(units)
+      const x = draw(rows * inputs, -3, 3)
+      new Float32Array(core.memory.buffer, core.parametersPointer(), weights.length + units)
+        .set([...weights, ...biases])
+      expect(core.reserveSamples(rows)).toBe(Status.ok)
+      new Float32Array(core.memory.buffer, core.samplesInputsPointer(), x.length).set(x)
+      expect(core.predict(rows)).toBe(Status.ok)
+
+      const z = matmulScalarF32(x, weights, rows, inputs, units)
+        .map((sum, at) => Math.fround(sum + biases[at % units]))
+      const expected = z.map((value) => FORWARD[activation](value))
+      expect(read(core.outputsPointer(), rows * units)).toEqual(expected)
+    })
+  }
+})
