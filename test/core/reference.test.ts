@@ -47,7 +47,12 @@ import {
   optimizerStep,
   regularize,
 } from '../reference/optimizers.ts'
-import { createPerceptron, trainPerceptron } from '../reference/perceptron.ts'
+import {
+  createPerceptron,
+  perceptronOutputs,
+  perceptronSums,
+  trainPerceptron,
+} from '../reference/perceptron.ts'
 import { mulberry32, randomMatrix, toF32 } from '../reference/random.ts'
 import { createScaler, mergeBatch, standardize } from '../reference/scaling.ts'
 import {
@@ -248,7 +253,7 @@ describe('one optimizer step of the core against the f64 reference', () => {
   })
 
   it.each(cases)(
-    'takes three $config.name steps like the reference (optimizer $o, case $i)',
+    'takes $config.name steps like the reference in three train calls (optimizer $o, case $i)',
     async ({ config, shape, rows, o, i }) => {
       const next = mulberry32(200 + 10 * o + i)
       const { net, reference } = await twins(shape, next, config)
@@ -256,23 +261,29 @@ describe('one optimizer step of the core against the f64 reference', () => {
       const state = createOptimizerState(reference)
       const allowed = reference.layers.map((l) => ({ W: l.W.map(() => 0), b: l.b.map(() => 0) }))
       const worst = noWorst()
-      for (let step = 1; step <= 3; step++) {
-        const grads = gradients(reference, x, y).layers
-        const unclipped = regularize(reference, grads, { ...config, clipNorm: undefined })
-        // A clipNorm case proves nothing unless the gradient is over the limit.
-        expect(globalNorm(unclipped)).toBeGreaterThan(config.clipNorm ?? 0)
-        const scales = gradientScales(reference, x, y)
-        const before = cloneNet(reference)
-        optimizerStep(reference, grads, config, state)
-        const args = [grads, scales, config, state.second, state.steps] as const
-        stepAllowance(before, reference, ...args).forEach((values, s) => {
-          const slot = allowed[s >> 1][s % 2 === 0 ? 'W' : 'b']
-          values.forEach((value, k) => (slot[k] += value))
-        })
-        net.train(x, y, { epochs: 1, batchSize: rows, shuffle: false })
-        const where = `${config.name} ${o} case ${i} step ${step}`
+      // The second case of each optimizer trains in minibatches of ⌈rows/3⌉.
+      const batchSize = i === 1 ? rows : Math.ceil(rows / 3)
+      for (let call = 1; call <= 3; call++) {
+        for (let start = 0; start < rows; start += batchSize) {
+          const [xs, ys] = [x.slice(start, start + batchSize), y.slice(start, start + batchSize)]
+          const grads = gradients(reference, xs, ys).layers
+          const unclipped = regularize(reference, grads, { ...config, clipNorm: undefined })
+          // A clipNorm case proves nothing unless the gradient is over the limit.
+          expect(globalNorm(unclipped)).toBeGreaterThan(config.clipNorm ?? 0)
+          const scales = gradientScales(reference, xs, ys)
+          const before = cloneNet(reference)
+          optimizerStep(reference, grads, config, state)
+          const args = [grads, scales, config, state.second, state.steps] as const
+          stepAllowance(before, reference, ...args).forEach((values, s) => {
+            const slot = allowed[s >> 1][s % 2 === 0 ? 'W' : 'b']
+            values.forEach((value, k) => (slot[k] += value))
+          })
+        }
+        net.train(x, y, { epochs: 1, batchSize, shuffle: false })
+        const where = `${config.name} ${o} case ${i} call ${call}`
         compareLayers(net.getWeights(), reference.layers, allowed, where, worst)
       }
+      expect(net.stats.steps).toBe(state.steps)
       keepWorst(worstStep, worst)
       expect(worst.ratio, describeWorst(worst)).toBeLessThanOrEqual(1)
     },
@@ -326,10 +337,17 @@ describe('the core standardizes and runs perceptrons like the reference', () => 
     })
     const reference = createPerceptron(3, 2, 'sign')
     const result = trainPerceptron(reference, x, y, 0.5, 25)
-    net.train(x, y, { epochs: 25, shuffle: false })
+    const fit = net.train(x, y, { epochs: 25, shuffle: false })
     const [layer] = net.getWeights()
     expect([...layer.W]).toEqual([...reference.W])
     expect([...layer.b]).toEqual([...reference.b])
     expect(net.stats.epochs).toBe(result.epochs)
+
+    // Loss: the share of (sample, output) pairs wrong; label: argmax of z.
+    const outputs = x.map((row) => perceptronOutputs(reference, row))
+    const wrong = outputs.flat().filter((value, k) => value !== y[k >> 1][k % 2]).length
+    expect(fit.lossAfter).toBe(wrong / (2 * x.length))
+    const sums = x.map((row) => perceptronSums(reference, row))
+    expect(net.predict(x).labels).toEqual(sums.map((z) => (z[1] > z[0] ? 1 : 0)))
   })
 })
