@@ -21,6 +21,17 @@ export function expectOk(status: number, call: string): void {
   )
 }
 
+/**
+ * Returns a loss from evaluate or computeGradients, which report a failure
+ * as a negative Status instead.
+ */
+export function expectLoss(value: number, call: string, rows: number): number {
+  if (value >= 0 || Number.isNaN(value)) return value
+  if (-value === Status.outOfMemory) throw tooManyRows(rows)
+  expectOk(-value, call)
+  return value
+}
+
 /** Builds the error for a training call that made the state non-finite. */
 export function divergence(spec: Spec): EdgepropError {
   const rate = spec.kind === 'mlp' ? spec.optimizer.learningRate : spec.learningRate

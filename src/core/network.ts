@@ -30,7 +30,14 @@ import {
 import { packInputs, type PackedInputs } from './samples.ts'
 import { parseSpec, classCountOf, parameterCountOf, type Spec } from './spec.ts'
 import { packTargets, targetRule, type TargetRule } from './targets.ts'
-import { divergence, expectOk, noGradient, tooManyRows, type Counters } from './core-status.ts'
+import {
+  divergence,
+  expectLoss,
+  expectOk,
+  noGradient,
+  tooManyRows,
+  type Counters,
+} from './core-status.ts'
 import { deepFreeze, defineCore, stateLengths } from './core-setup.ts'
 import { checkStoredArrays, parseStoredSpec } from './model-state.ts'
 
@@ -118,7 +125,7 @@ export class Network {
 
   #trainMlp(rows: number, epochs: number, batchSize: number, shuffle: boolean) {
     const core = this.#core
-    const lossBefore = core.evaluate(rows)
+    const lossBefore = expectLoss(core.evaluate(rows), 'evaluate', rows)
     const saved = this.#saveCounters()
     const status = core.train(rows, epochs, batchSize, shuffle ? 1 : 0)
     if (status === Status.nonFinite) {
@@ -183,12 +190,12 @@ export class Network {
   }
 
   #evaluateLoaded(rows: number): Evaluation {
-    const loss = this.#core.evaluate(rows)
+    const loss = expectLoss(this.#core.evaluate(rows), 'evaluate', rows)
     if (!this.isClassifier) return { loss }
     return { loss, accuracy: this.#core.lastCorrect() / rows }
   }
 
-  /** Returns ∂C/∂W and ∂C/∂b averaged over the rows given (L2 excluded); changes nothing. */
+  /** Returns ∂C/∂W and ∂C/∂b averaged over the rows (L2 excluded); changes nothing. */
   gradients(x: unknown, y: unknown): Gradients {
     if (this.spec.kind === 'perceptron') {
       throw noGradient()
@@ -196,7 +203,8 @@ export class Network {
     const inputs = packInputs(x, this.spec.inputs)
     const targets = packTargets(y, inputs.rows, this.#rule)
     this.#loadSamples(inputs, targets)
-    const loss = this.#core.computeGradients(inputs.rows)
+    const rows = inputs.rows
+    const loss = expectLoss(this.#core.computeGradients(rows), 'computeGradients', rows)
     const values = this.#read(this.#core.gradientsPointer(), this.parameterCount)
     return { loss, layers: splitLayers(values, this.#shapes) }
   }

@@ -32,10 +32,12 @@ export function parseTrainOptions(options: unknown): Required<TrainOptions> {
     problems.add([key], "is not a train option; use 'epochs', 'batchSize' or 'shuffle'")
   }
   if (!isWhole(epochs, MAX_EPOCHS)) {
-    problems.add(['epochs'], `is ${describe(epochs)}; expected a whole number from 1 to ${MAX_EPOCHS}`)
+    const range = `a whole number from 1 to ${MAX_EPOCHS}`
+    problems.add(['epochs'], `is ${describe(epochs)}; expected ${range}`)
   }
   if (!isWhole(batchSize, 2 ** 31 - 1)) {
-    problems.add(['batchSize'], `is ${describe(batchSize)}; expected a whole number ≥ 1, such as 32`)
+    const range = 'a whole number ≥ 1, such as 32'
+    problems.add(['batchSize'], `is ${describe(batchSize)}; expected ${range}`)
   }
   if (typeof shuffle !== 'boolean') {
     problems.add(['shuffle'], `is ${describe(shuffle)}; expected true or false`)

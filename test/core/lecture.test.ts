@@ -125,7 +125,9 @@ describe('XOR', () => {
   }
 
   test('an MLP with 8 tanh hidden units learns it on each of 10 seeds', async () => {
-    for (let seed = 1; seed <= 10; seed++) expect(await learnsXor(8, seed), `seed ${seed}`).toBe(true)
+    for (let seed = 1; seed <= 10; seed++) {
+      expect(await learnsXor(8, seed), `seed ${seed}`).toBe(true)
+    }
   })
 
   test('an MLP with 4 tanh hidden units learns it on at least 9 of 10 seeds', async () => {

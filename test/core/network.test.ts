@@ -105,16 +105,19 @@ describe('a diverging train', () => {
   } as const
   const big = [[300, -200], [150, 400], [-250, 100], [500, 500]]
 
-  test('throws non-finite, says to lower the learning rate and changes nothing', async () => {
-    const net = await Network.create(wild)
+  const scalings = ['none', 'standardize']
+  test.each(scalings)('throws non-finite and changes nothing (scaling %s)', async (scaling) => {
+    const net = await Network.create({ ...wild, inputScaling: scaling })
+    net.train(big.slice(0, 1), [0], { epochs: 1 })
     const before = net.toBytes()
+    expect(decodeModel(before).header.scalingCount).toBe(scaling === 'none' ? 0 : 1)
     const error = thrown(() => net.train(big, [1e4, -1e4, 3e4, 5e3], { epochs: 50 }))
     expect(error.code).toBe('non-finite')
     expect(error.errors[0].path).toEqual(['optimizer', 'learningRate'])
     expect(error.message).toContain("lower 'optimizer.learningRate' (try 100000)")
     expect(net.toBytes()).toEqual(before)
-    expect(net.version).toBe(0)
-    expect(net.stats).toEqual({ samplesSeen: 0, steps: 0, epochs: 0 })
+    expect(net.version).toBe(1)
+    expect(net.stats).toEqual({ samplesSeen: 1, steps: 1, epochs: 1 })
   })
 })
 
