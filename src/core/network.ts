@@ -16,7 +16,9 @@ import {
   packWeights,
   parseTrainOptions,
   splitLayers,
+  type LayerValues,
   type LayerWeights,
+  type TrainOptions,
 } from './options.ts'
 import {
   perceptronScore,
@@ -27,9 +29,15 @@ import {
   type Prediction,
   type TrainResult,
 } from './results.ts'
-import { packInputs, type PackedInputs } from './samples.ts'
-import { parseSpec, classCountOf, parameterCountOf, type Spec } from './spec.ts'
-import { packTargets, targetRule, type TargetRule } from './targets.ts'
+import { packInputs, type PackedInputs, type Rows } from './samples.ts'
+import {
+  classCountOf,
+  parameterCountOf,
+  parseSpec,
+  type Spec,
+  type SpecInput,
+} from './spec.ts'
+import { packTargets, targetRule, type TargetRule, type Targets } from './targets.ts'
 import {
   divergence,
   expectLoss,
@@ -71,6 +79,9 @@ export class Network {
   }
 
   /** Creates a network from a spec: validates it, fills defaults, initializes weights. */
+  static async create(spec: SpecInput): Promise<Network>
+  /** Creates a network from a spec of unknown shape, such as parsed JSON; validates it. */
+  static async create(spec: unknown): Promise<Network>
   static async create(spec: unknown): Promise<Network> {
     const full = parseSpec(spec)
     const net = new Network(await instantiateCore(), full)
@@ -106,7 +117,7 @@ export class Network {
   }
 
   /** Trains on the rows given; refuses bad data or a diverging step without changing anything. */
-  train(x: unknown, y: unknown, options?: unknown): TrainResult {
+  train(x: Rows, y: Targets, options?: TrainOptions): TrainResult {
     const { epochs, batchSize, shuffle } = parseTrainOptions(options)
     const inputs = packInputs(x, this.spec.inputs)
     const targets = packTargets(y, inputs.rows, this.#rule)
@@ -164,7 +175,7 @@ export class Network {
   }
 
   /** Runs the network forward; classifiers also get labels (and probabilities). */
-  predict(x: unknown): Prediction {
+  predict(x: Rows): Prediction {
     const inputs = packInputs(x, this.spec.inputs)
     this.#loadSamples(inputs)
     const outputs = this.#forward(inputs.rows)
@@ -179,7 +190,7 @@ export class Network {
   }
 
   /** Returns the mean loss on the rows given (and accuracy for classifiers); changes nothing. */
-  evaluate(x: unknown, y: unknown): Evaluation {
+  evaluate(x: Rows, y: Targets): Evaluation {
     const inputs = packInputs(x, this.spec.inputs)
     const targets = packTargets(y, inputs.rows, this.#rule)
     this.#loadSamples(inputs, targets)
@@ -196,7 +207,7 @@ export class Network {
   }
 
   /** Returns ∂C/∂W and ∂C/∂b averaged over the rows (L2 excluded); changes nothing. */
-  gradients(x: unknown, y: unknown): Gradients {
+  gradients(x: Rows, y: Targets): Gradients {
     if (this.spec.kind === 'perceptron') {
       throw noGradient()
     }
@@ -216,7 +227,7 @@ export class Network {
   }
 
   /** Replaces every layer's W and b after checking shapes; optimizer state is kept. */
-  setWeights(layers: unknown): void {
+  setWeights(layers: readonly LayerValues[]): void {
     const values = packWeights(layers, this.#shapes, this.parameterCount)
     this.#write(this.#core.parametersPointer(), values)
     this.#version += 1

@@ -56,6 +56,12 @@ export interface LayerWeights {
   b: Float32Array
 }
 
+/** What setWeights takes per layer: W and b as typed arrays or plain number arrays. */
+export interface LayerValues {
+  W: ArrayLike<number>
+  b: ArrayLike<number>
+}
+
 /** Validates setWeights' argument against the layer shapes and packs it as parameters. */
 export function packWeights(
   layers: unknown,

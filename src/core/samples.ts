@@ -35,6 +35,11 @@ export class Problems {
   }
 }
 
+/** One input row: plain numbers or a typed array. */
+export type Row = readonly number[] | Float32Array | Float64Array
+/** What `x` may be: rows, or a single row. */
+export type Rows = readonly Row[] | Row
+
 /** The rows of `x`, packed row-major as f32. */
 export interface PackedInputs {
   rows: number

@@ -4,8 +4,13 @@
  * rows and plain numbers are checked against what the output can reach.
  */
 import { describe } from './errors.ts'
-import { Problems, checkNumber, isRow } from './samples.ts'
+import { Problems, checkNumber, isRow, type Row } from './samples.ts'
 import { classCountOf, outputCountOf, type Spec } from './spec.ts'
+
+/** One target: a class label or index, a plain number, or a row of output values. */
+export type Target = string | number | Row
+/** What `y` may be: one target per row of x (or a single target for a single row). */
+export type Targets = readonly Target[] | Target
 
 /** What one target row may hold, derived once from the spec. */
 export interface TargetRule {

@@ -68,7 +68,7 @@ describe('getWeights and setWeights', () => {
       [['W'], 'layers.0', 'expected { W, b }'],
     ]
     for (const [layers, path, words] of cases) {
-      const error = refusal(() => net.setWeights(layers))
+      const error = refusal(() => net.setWeights(layers as never))
       expect(error.code).toBe('invalid-data')
       expect(error.errors[0].path.join('.')).toBe(path)
       expect(error.errors[0].message).toContain(words)

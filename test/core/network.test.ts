@@ -32,7 +32,7 @@ function thrown(call: () => unknown): EdgepropError {
   throw new Error('the call was accepted')
 }
 
-const row = (at: number, values: unknown[]) => x.map((r, i) => (i === at ? values : r))
+const row = (at: number, values: unknown) => x.map((r, i) => (i === at ? values : r))
 
 // [behaviour, x, y, options, path of the refused field, words its message must hold]
 const badCalls: [string, unknown, unknown, unknown, (string | number)[], string][] = [
@@ -70,7 +70,7 @@ describe('validation before anything changes', () => {
 
   test.each(badCalls)('train refuses %s', (_, xs, ys, options, path, words) => {
     const before = net.toBytes()
-    const error = thrown(() => net.train(xs, ys, options))
+    const error = thrown(() => net.train(xs as never, ys as never, options as never))
     expect(error.code).toBe('invalid-data')
     const detail = error.errors.find((e) => formatPath(e.path) === formatPath(path))
     expect(detail, JSON.stringify(error.errors)).toBeDefined()
@@ -83,7 +83,9 @@ describe('validation before anything changes', () => {
     const before = net.toBytes()
     const bad = row(1, [1, 2, 3])
     for (const call of [
-      () => net.predict(bad), () => net.evaluate(bad, y), () => net.gradients(bad, y),
+      () => net.predict(bad as never),
+      () => net.evaluate(bad as never, y),
+      () => net.gradients(bad as never, y),
     ]) {
       expect(thrown(call).errors[0]).toEqual({ path: ['x', 1],
         message: 'x[1] has 3 values; the model takes 4' })
