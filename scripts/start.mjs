@@ -1,0 +1,80 @@
+// Runs the API locally: `npm start`.
+//
+// Builds build/core.wasm when it is missing, makes sure there is a bearer
+// token (writing .dev.vars with API_TOKENS=local:<random> the first time),
+// prints it with a curl line to paste, then runs `wrangler dev` on
+// 127.0.0.1 with KV and Durable Object state kept on disk. Works offline.
+//
+// Settings, for tests and for running a second copy beside the first:
+//   EDGEPROP_PORT         port to listen on (8787)
+//   EDGEPROP_PERSIST_TO   where local state lives (.wrangler/state)
+//   EDGEPROP_API_TOKENS   tokens to use instead of .dev.vars, which is then
+//                         neither read nor written
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const port = process.env.EDGEPROP_PORT ?? '8787'
+const persistTo = process.env.EDGEPROP_PERSIST_TO ?? '.wrangler/state'
+const devVars = join(root, '.dev.vars')
+
+/** Builds the wasm core when it has not been built yet. */
+function ensureCore() {
+  if (existsSync(join(root, 'build', 'core.wasm'))) return
+  console.log('build/core.wasm is missing; running `npm run build` first')
+  const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })
+  if (built.status !== 0) {
+    console.error('`npm run build` failed; fix the error above, then run `npm start` again')
+    process.exit(built.status ?? 1)
+  }
+}
+
+/** Returns the first token in an API_TOKENS value. */
+function firstToken(tokens) {
+  const pair = tokens.split(',')[0] ?? ''
+  return pair.slice(pair.indexOf(':') + 1).trim()
+}
+
+/** Reads the local token from .dev.vars, writing the file first if needed. */
+function localToken() {
+  if (!existsSync(devVars)) {
+    const token = randomBytes(24).toString('base64url')
+    writeFileSync(devVars, `API_TOKENS=local:${token}\n`, { mode: 0o600 })
+    console.log('Wrote .dev.vars with a new local token (it is gitignored).')
+    return token
+  }
+  const line = readFileSync(devVars, 'utf8')
+    .split('\n')
+    .find((text) => text.startsWith('API_TOKENS='))
+  if (!line) {
+    console.error('.dev.vars has no API_TOKENS= line; add API_TOKENS=local:<token> or delete it')
+    process.exit(1)
+  }
+  return firstToken(line.slice('API_TOKENS='.length).replace(/^["']|["']$/g, ''))
+}
+
+/** Starts wrangler dev and passes signals on to it. */
+function runWrangler(extraArgs) {
+  const args = ['dev', '--ip', '127.0.0.1', '--port', port, '--persist-to', persistTo]
+  const child = spawn('wrangler', [...args, ...extraArgs], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  })
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => child.kill(signal))
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+}
+
+ensureCore()
+const given = process.env.EDGEPROP_API_TOKENS
+const token = given ? firstToken(given) : localToken()
+const base = `http://127.0.0.1:${port}`
+console.log(`\nedgeprop API on ${base}  (docs: ${base}/docs)`)
+console.log(`Bearer token: ${token}`)
+console.log(`Try: curl -s ${base}/v1/models -H "Authorization: Bearer ${token}"\n`)
+runWrangler(given ? ['--var', `API_TOKENS:${given}`] : [])
