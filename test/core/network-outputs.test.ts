@@ -149,3 +149,44 @@ describe('standardize', () => {
     expect(net.toBytes()).toEqual(before)
   })
 })
+
+describe('targets', () => {
+  test('regression takes plain numbers or one-value rows alike', async () => {
+    const a = await Network.create(dense(2, 1, 'linear'))
+    const b = await Network.create(dense(2, 1, 'linear'))
+    a.train([[1, 2], [3, 4]], [5, 6], { shuffle: false })
+    b.train([[1, 2], [3, 4]], [[5], [6]], { shuffle: false })
+    expect(a.toBytes()).toEqual(b.toBytes())
+  })
+
+  test('one row of x takes one target, bare or in a list', async () => {
+    const a = await Network.create({ ...dense(2, 3, 'softmax'), labels: ['r', 'g', 'b'] })
+    const b = await Network.create({ ...dense(2, 3, 'softmax'), labels: ['r', 'g', 'b'] })
+    a.train([1, 2], 'g')
+    b.train([[1, 2]], ['g'])
+    expect(a.toBytes()).toEqual(b.toBytes())
+  })
+
+  test('a sigmoid output refuses targets it cannot reach', async () => {
+    const net = await Network.create(dense(1, 1, 'sigmoid'))
+    const error = refusal(() => net.train([[0], [1]], [0, 1.5]))
+    expect(error.errors).toEqual([{ path: ['y', 1], message:
+      'y[1] is 1.5; expected a class index from 0 to 1 (or a probability in [0, 1])' }])
+    const rows = await Network.create({ ...dense(1, 2, 'sigmoid'), loss: 'mse' })
+    expect(refusal(() => rows.train([[0]], [[0, 2]])).errors[0].message)
+      .toBe('y[0][1] is 2; a sigmoid output takes a probability in [0, 1]')
+  })
+
+  test('a sign perceptron takes -1/+1 per output, and class 0 as -1', async () => {
+    const spec = { kind: 'perceptron', inputs: 1, outputs: 1, activation: 'sign',
+      learningRate: 1, seed: 1 }
+    const a = await Network.create(spec)
+    const b = await Network.create(spec)
+    a.train([[1], [-1]], [1, -1], { shuffle: false })
+    b.train([[1], [-1]], [1, 0], { shuffle: false })
+    expect(a.toBytes()).toEqual(b.toBytes())
+    const wide = await Network.create({ ...spec, outputs: 2 })
+    expect(refusal(() => wide.train([[1]], [[1, 0]])).errors[0].message)
+      .toBe('y[0][1] is 0; a sign perceptron takes targets -1 or +1')
+  })
+})
