@@ -32,8 +32,8 @@ export function activate(
   else if (kind == ACTIVATION_SIGN) sign(count, z, out)
   else if (kind == ACTIVATION_SIGMOID) sigmoid(count, z, out)
   else if (kind == ACTIVATION_TANH) tanh(count, z, out)
-  else if (kind == ACTIVATION_RELU) leakyRelu(count, z, out, 0, false)
-  else if (kind == ACTIVATION_LEAKY_RELU) leakyRelu(count, z, out, alpha, true)
+  else if (kind == ACTIVATION_RELU) relu(count, z, out, 0, false)
+  else if (kind == ACTIVATION_LEAKY_RELU) relu(count, z, out, alpha, true)
   else if (kind == ACTIVATION_SOFTMAX) softmax(rows, width, z, out)
 }
 
@@ -46,14 +46,17 @@ export function activateBackward(
   z: usize, a: usize, upstream: usize, out: usize, alpha: f32,
 ): void {
   const count = rows * width
-  if (kind == ACTIVATION_LINEAR) memory.copy(out, upstream, <usize>count << 2)
-  else if (isStep(kind)) memory.fill(out, 0, <usize>count << 2)
+  const bytes = <usize>count << 2
+  if (kind == ACTIVATION_LINEAR) memory.copy(out, upstream, bytes)
+  else if (isStep(kind)) memory.fill(out, 0, bytes)
   else if (kind == ACTIVATION_SIGMOID) sigmoidBackward(count, a, upstream, out)
   else if (kind == ACTIVATION_TANH) tanhBackward(count, a, upstream, out)
-  else if (kind == ACTIVATION_RELU) leakyReluBackward(count, z, upstream, out, 0)
+  else if (kind == ACTIVATION_RELU) reluBackward(count, z, upstream, out, 0)
   else if (kind == ACTIVATION_LEAKY_RELU) {
-    leakyReluBackward(count, z, upstream, out, alpha)
-  } else if (kind == ACTIVATION_SOFTMAX) softmaxBackward(rows, width, a, upstream, out)
+    reluBackward(count, z, upstream, out, alpha)
+  } else if (kind == ACTIVATION_SOFTMAX) {
+    softmaxBackward(rows, width, a, upstream, out)
+  }
 }
 
 // heaviside(z) = z >= 0 ? 1 : 0
@@ -63,7 +66,8 @@ function heaviside(count: i32, z: usize, out: usize): void {
   let i = 0
   for (; i + 4 <= count; i += 4) {
     const at = <usize>i << 2
-    v128.store(out + at, v128.bitselect(one, zero, f32x4.ge(v128.load(z + at), zero)))
+    const above = f32x4.ge(v128.load(z + at), zero)
+    v128.store(out + at, v128.bitselect(one, zero, above))
   }
   for (; i < count; i++) {
     const at = <usize>i << 2
@@ -91,7 +95,9 @@ function sign(count: i32, z: usize, out: usize): void {
 }
 
 // relu(z) = z > 0 ? z : 0; leaky-relu(z) = z > 0 ? z : alpha·z
-function leakyRelu(count: i32, z: usize, out: usize, alpha: f32, leaky: bool): void {
+function relu(
+  count: i32, z: usize, out: usize, alpha: f32, leaky: bool,
+): void {
   const zero = f32x4.splat(0)
   const slope = f32x4.splat(alpha)
   let i = 0
@@ -109,7 +115,7 @@ function leakyRelu(count: i32, z: usize, out: usize, alpha: f32, leaky: bool): v
 }
 
 // φ'(z) = z > 0 ? 1 : alpha (alpha = 0 for relu)
-function leakyReluBackward(
+function reluBackward(
   count: i32, z: usize, upstream: usize, out: usize, alpha: f32,
 ): void {
   const zero = f32x4.splat(0)
@@ -138,7 +144,9 @@ function sigmoid(count: i32, z: usize, out: usize): void {
 }
 
 // sigmoid'(z) = a (1 − a)
-function sigmoidBackward(count: i32, a: usize, upstream: usize, out: usize): void {
+function sigmoidBackward(
+  count: i32, a: usize, upstream: usize, out: usize,
+): void {
   const one = f32x4.splat(1)
   let i = 0
   for (; i + 4 <= count; i += 4) {
@@ -162,7 +170,9 @@ function tanh(count: i32, z: usize, out: usize): void {
 }
 
 // tanh'(z) = 1 − a²
-function tanhBackward(count: i32, a: usize, upstream: usize, out: usize): void {
+function tanhBackward(
+  count: i32, a: usize, upstream: usize, out: usize,
+): void {
   const one = f32x4.splat(1)
   let i = 0
   for (; i + 4 <= count; i += 4) {
@@ -183,7 +193,9 @@ function softmax(rows: i32, width: i32, z: usize, out: usize): void {
   const rowBytes = <usize>width << 2
   for (let i = 0; i < rows; i++) {
     let largest = -Infinity as f32
-    for (let j = 0; j < width; j++) largest = max(largest, load<f32>(z + (<usize>j << 2)))
+    for (let j = 0; j < width; j++) {
+      largest = max(largest, load<f32>(z + (<usize>j << 2)))
+    }
     let sum: f32 = 0
     for (let j = 0; j < width; j++) {
       const at = <usize>j << 2

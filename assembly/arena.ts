@@ -6,7 +6,7 @@
 //   ├────────────────────────┤ panel
 //   │ packed panel           │ PANEL_DEPTH × PANEL_WIDTH f32, read by matmul
 //   ├────────────────────────┤ parametersStart   (laid out by commitNetwork)
-//   │ state  parameters      │ P f32: per layer W (inputs×units), then b (units)
+//   │ state  parameters      │ P f32: per layer W (inputs×units), then b
 //   │        optimizer       │ 2P f32: velocity, or first then second moment
 //   │        scaling         │ 2·inputs f32: running mean, then variance
 //   ├────────────────────────┤ backupStart
@@ -20,7 +20,7 @@
 //   │          targets       │ capacity × outputs
 //   │          outputs       │ capacity × outputs, written by predict
 //   │          order         │ capacity u32: row order of the current epoch
-//   ├────────────────────────┤ batchInputs       (grown when a larger batch comes)
+//   ├────────────────────────┤ batchInputs       (grown for a larger batch)
 //   │ batch    inputs        │ batch × inputs, scaled
 //   │          targets       │ batch × outputs
 //   │          per layer     │ z, a and δ, each batch × units
@@ -110,27 +110,49 @@ export function appendLayer(units: i32, activation: i32, alpha: f32): void {
 }
 
 /** Reads a layer's width. */
-export function unitsOf(l: i32): i32 { return load<i32>(field(l, UNITS)) }
+export function unitsOf(l: i32): i32 {
+  return load<i32>(field(l, UNITS))
+}
 /** Reads a layer's activation code. */
-export function activationOf(l: i32): i32 { return load<i32>(field(l, ACTIVATION)) }
+export function activationOf(l: i32): i32 {
+  return load<i32>(field(l, ACTIVATION))
+}
 /** Reads a layer's leaky-relu slope. */
-export function alphaOf(l: i32): f32 { return load<f32>(field(l, ALPHA)) }
+export function alphaOf(l: i32): f32 {
+  return load<f32>(field(l, ALPHA))
+}
 /** Reads a layer's input width. */
-export function fanInOf(l: i32): i32 { return load<i32>(field(l, FAN_IN)) }
+export function fanInOf(l: i32): i32 {
+  return load<i32>(field(l, FAN_IN))
+}
 /** Points at a layer's weights, fanIn×units row-major. */
-export function weightsOf(l: i32): usize { return load<u32>(field(l, WEIGHTS)) }
+export function weightsOf(l: i32): usize {
+  return load<u32>(field(l, WEIGHTS))
+}
 /** Points at a layer's biases. */
-export function biasesOf(l: i32): usize { return load<u32>(field(l, BIASES)) }
+export function biasesOf(l: i32): usize {
+  return load<u32>(field(l, BIASES))
+}
 /** Points at ∂C/∂W of a layer. */
-export function weightGradsOf(l: i32): usize { return load<u32>(field(l, WEIGHT_GRADS)) }
+export function weightGradsOf(l: i32): usize {
+  return load<u32>(field(l, WEIGHT_GRADS))
+}
 /** Points at ∂C/∂b of a layer. */
-export function biasGradsOf(l: i32): usize { return load<u32>(field(l, BIAS_GRADS)) }
+export function biasGradsOf(l: i32): usize {
+  return load<u32>(field(l, BIAS_GRADS))
+}
 /** Points at a layer's batch pre-activations z. */
-export function zOf(l: i32): usize { return load<u32>(field(l, Z)) }
+export function zOf(l: i32): usize {
+  return load<u32>(field(l, Z))
+}
 /** Points at a layer's batch activations a. */
-export function aOf(l: i32): usize { return load<u32>(field(l, A)) }
+export function aOf(l: i32): usize {
+  return load<u32>(field(l, A))
+}
 /** Points at a layer's batch errors δ. */
-export function deltaOf(l: i32): usize { return load<u32>(field(l, DELTA)) }
+export function deltaOf(l: i32): usize {
+  return load<u32>(field(l, DELTA))
+}
 
 /** Reads the width of the output layer. */
 export function outputCount(): i32 {
@@ -258,7 +280,7 @@ function layoutBatch(start: u64, rows: i32): i32 {
   return STATUS_OK
 }
 
-/** Returns `bytes` of scratch after every other region, or 0 when out of memory. */
+/** Returns `bytes` of scratch after every region, or 0 if memory is full. */
 export function scratchRegion(bytes: i32): usize {
   if (bytes < 0) return 0
   if (!ensureMemory(<u64>scratchStart + <u64>bytes)) return 0

@@ -32,7 +32,8 @@ export function addBias(rows: i32, units: i32, biases: usize, z: usize): void {
     let j = 0
     for (; j < wide; j += 4) {
       const at = z + (<usize>j << 2)
-      v128.store(at, f32x4.add(v128.load(at), v128.load(biases + (<usize>j << 2))))
+      const bias = v128.load(biases + (<usize>j << 2))
+      v128.store(at, f32x4.add(v128.load(at), bias))
     }
     for (; j < units; j++) {
       const at = z + (<usize>j << 2)
@@ -42,15 +43,18 @@ export function addBias(rows: i32, units: i32, biases: usize, z: usize): void {
   }
 }
 
-/** Writes out = Σ_rows δ, the bias gradient: δ rows×units, out units (only written). */
-export function addBiasBackward(rows: i32, units: i32, delta: usize, out: usize): void {
+/** Writes out = Σ_rows δ: δ rows×units; out units, only written. */
+export function addBiasBackward(
+  rows: i32, units: i32, delta: usize, out: usize,
+): void {
   const wide = units & ~3
   memory.fill(out, 0, <usize>units << 2)
   for (let i = 0; i < rows; i++) {
     let j = 0
     for (; j < wide; j += 4) {
       const at = out + (<usize>j << 2)
-      v128.store(at, f32x4.add(v128.load(at), v128.load(delta + (<usize>j << 2))))
+      const error = v128.load(delta + (<usize>j << 2))
+      v128.store(at, f32x4.add(v128.load(at), error))
     }
     for (; j < units; j++) {
       const at = out + (<usize>j << 2)
@@ -74,9 +78,9 @@ export function denseForward(
 }
 
 /**
- * Writes ∂C/∂W = xᵀ·δ and ∂C/∂b = Σ_rows δ, and, when `inputGrads` is not
- * 0, δ·Wᵀ (the error handed to the layer below). All outputs are only
- * written, never accumulated into.
+ * Writes ∂C/∂W = xᵀ·δ and ∂C/∂b = Σ_rows δ, and, when `inputGrads` is
+ * not 0, δ·Wᵀ (the error handed to the layer below). All outputs are
+ * only written, never accumulated into.
  * - x: rows×inputs; W: inputs×units; δ: rows×units
  * - weightGrads: inputs×units; biasGrads: units; inputGrads: rows×inputs
  */
@@ -85,9 +89,13 @@ export function denseBackward(
   x: usize, weights: usize, delta: usize,
   weightGrads: usize, biasGrads: usize, inputGrads: usize,
 ): void {
+  // xᵀ is x read with its strides swapped
   multiply(inputs, rows, units, x, 1, inputs, delta, units, 1, weightGrads)
   addBiasBackward(rows, units, delta, biasGrads)
   if (inputGrads != 0) {
-    multiply(rows, units, inputs, delta, units, 1, weights, 1, units, inputGrads)
+    // Wᵀ is W read with its strides swapped
+    multiply(
+      rows, units, inputs, delta, units, 1, weights, 1, units, inputGrads,
+    )
   }
 }

@@ -15,13 +15,15 @@ import { multiply } from './matmul'
   return end <= (<u64>memory.size() << 16)
 }
 
-/** Returns a 16-byte-aligned scratch region of `bytes`, or 0 when memory is full. */
+/** Returns a 16-byte-aligned scratch region of `bytes`; 0 if memory is full. */
 export function scratch(bytes: i32): usize {
   return scratchRegion(bytes)
 }
 
-/** Writes out = a·b: a m×k, b k×n, out m×n, all row-major; out must not alias. */
-export function matmul(m: i32, k: i32, n: i32, a: usize, b: usize, out: usize): void {
+/** Writes out = a·b: a m×k, b k×n, out m×n, row-major; out must not alias. */
+export function matmul(
+  m: i32, k: i32, n: i32, a: usize, b: usize, out: usize,
+): void {
   if (!fits(a, m, k) || !fits(b, k, n) || !fits(out, m, n)) return
   multiply(m, k, n, a, k, 1, b, n, 1, out)
 }
@@ -36,32 +38,38 @@ export function transpose(rows: i32, cols: i32, a: usize, out: usize): void {
 export function activationForward(
   activation: i32, rows: i32, width: i32, z: usize, out: usize, alpha: f64,
 ): void {
-  if (!isActivation(activation) || !fits(z, rows, width) || !fits(out, rows, width)) return
+  if (!isActivation(activation) || !fits(z, rows, width)) return
+  if (!fits(out, rows, width)) return
   activate(activation, rows, width, z, out, <f32>alpha)
 }
 
-/** Writes out = upstream ⊙ φ'(z) (softmax: the Jacobian-vector product per row). */
+/** Writes out = upstream ⊙ φ'(z) (softmax: the Jacobian-vector product). */
 export function activationBackward(
   activation: i32, rows: i32, width: i32,
   z: usize, a: usize, upstream: usize, out: usize, alpha: f64,
 ): void {
-  if (!isActivation(activation) || !fits(z, rows, width) || !fits(a, rows, width)) return
-  if (!fits(upstream, rows, width) || !fits(out, rows, width)) return
+  if (!isActivation(activation) || !fits(z, rows, width)) return
+  if (!fits(a, rows, width) || !fits(upstream, rows, width)) return
+  if (!fits(out, rows, width)) return
   activateBackward(activation, rows, width, z, a, upstream, out, <f32>alpha)
 }
 
-/** Returns the loss of outputs a against targets y, both rows×width; NaN if invalid. */
-export function lossValue(loss: i32, rows: i32, width: i32, a: usize, y: usize): f64 {
-  if (!isLoss(loss) || !fits(a, rows, width) || !fits(y, rows, width)) return NaN
+/** Returns the loss of outputs a against targets y; NaN if invalid. */
+export function lossValue(
+  loss: i32, rows: i32, width: i32, a: usize, y: usize,
+): f64 {
+  if (!isLoss(loss) || !fits(a, rows, width) || !fits(y, rows, width)) {
+    return NaN
+  }
   if (rows == 0) return 0
   return lossSum(loss, rows * width, a, y) / <f64>rows
 }
 
-/** Writes out = ∂C/∂a for outputs a and targets y, both rows×width. */
+/** Writes out = ∂C/∂a for outputs a and targets y, all rows×width. */
 export function lossGradient(
   loss: i32, rows: i32, width: i32, a: usize, y: usize, out: usize,
 ): void {
-  if (!isLoss(loss) || !fits(a, rows, width) || !fits(y, rows, width)) return
-  if (!fits(out, rows, width)) return
+  if (!isLoss(loss) || !fits(a, rows, width)) return
+  if (!fits(y, rows, width) || !fits(out, rows, width)) return
   lossBackward(loss, rows, rows * width, a, y, out)
 }

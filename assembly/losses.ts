@@ -23,7 +23,7 @@ export function isLoss(kind: i32): bool {
   return min(max(p, LOWEST), HIGHEST)
 }
 
-/** Returns the loss summed over rows×width values of a against y (not averaged). */
+/** Returns the loss summed (not averaged) over `count` values of a and y. */
 export function lossSum(kind: i32, count: i32, a: usize, y: usize): f64 {
   let sum: f64 = 0
   for (let i = 0; i < count; i++) {
@@ -76,7 +76,9 @@ export function isFused(loss: i32, activation: i32): bool {
 }
 
 /** Writes the fused output error δ = (a − y)/m for `count` values. */
-export function fusedDelta(rows: i32, count: i32, a: usize, y: usize, out: usize): void {
+export function fusedDelta(
+  rows: i32, count: i32, a: usize, y: usize, out: usize,
+): void {
   const m = <f32>rows
   const divisor = f32x4.splat(m)
   let i = 0
@@ -100,7 +102,8 @@ export function fusedDelta(rows: i32, count: i32, a: usize, y: usize, out: usize
 export function countCorrect(
   activation: i32, rows: i32, width: i32, a: usize, y: usize,
 ): i32 {
-  const exact = activation == ACTIVATION_HEAVISIDE || activation == ACTIVATION_SIGN
+  const exact = activation == ACTIVATION_HEAVISIDE ||
+    activation == ACTIVATION_SIGN
   const threshold: f32 = activation == ACTIVATION_TANH ? 0 : 0.5
   const byArgmax = !exact && activation != ACTIVATION_SIGMOID &&
     (activation == ACTIVATION_SOFTMAX || width > 1)
@@ -132,13 +135,16 @@ export function argmax(width: i32, row: usize): i32 {
   return best
 }
 
-function rowAgrees(width: i32, a: usize, y: usize, exact: bool, threshold: f32): bool {
+function rowAgrees(
+  width: i32, a: usize, y: usize, exact: bool, threshold: f32,
+): bool {
   for (let j = 0; j < width; j++) {
     const output = load<f32>(a + (<usize>j << 2))
     const target = load<f32>(y + (<usize>j << 2))
-    if (exact ? output != target : (output >= threshold) != (target >= threshold)) {
-      return false
-    }
+    const differ = exact
+      ? output != target
+      : (output >= threshold) != (target >= threshold)
+    if (differ) return false
   }
   return true
 }

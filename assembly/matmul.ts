@@ -48,12 +48,15 @@ export function multiply(
     }
   }
   for (let j = narrow; j < n; j++) {
-    scalarColumn(m, k, n, a, aRow, aCol, b + <usize>j * bCol, bRow, out + (<usize>j << 2))
+    const column = b + <usize>j * bCol
+    scalarColumn(m, k, n, a, aRow, aCol, column, bRow, out + (<usize>j << 2))
   }
 }
 
 // Copies `depth` rows of `width` columns of B into the panel, row by row.
-function pack(b: usize, bRow: usize, bCol: usize, depth: i32, width: i32): void {
+function pack(
+  b: usize, bRow: usize, bCol: usize, depth: i32, width: i32,
+): void {
   let to = panel
   if (bCol == 4) {
     for (let p = 0; p < depth; p++) {
@@ -80,7 +83,8 @@ function rowsOfEight(
   const outRow = <usize>n << 2
   let i = 0
   for (; i + 4 <= m; i += 4) {
-    tile4x8(a + <usize>i * aRow, aRow, aCol, depth, out + <usize>i * outRow, outRow)
+    const rows = out + <usize>i * outRow
+    tile4x8(a + <usize>i * aRow, aRow, aCol, depth, rows, outRow)
   }
   for (; i < m; i++) {
     tile1x8(a + <usize>i * aRow, aCol, depth, out + <usize>i * outRow)
@@ -94,7 +98,8 @@ function rowsOfFour(
   const outRow = <usize>n << 2
   let i = 0
   for (; i + 4 <= m; i += 4) {
-    tile4x4(a + <usize>i * aRow, aRow, aCol, depth, out + <usize>i * outRow, outRow)
+    const rows = out + <usize>i * outRow
+    tile4x4(a + <usize>i * aRow, aRow, aCol, depth, rows, outRow)
   }
   for (; i < m; i++) {
     tile1x4(a + <usize>i * aRow, aCol, depth, out + <usize>i * outRow)

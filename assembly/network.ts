@@ -1,10 +1,11 @@
 // The network's definition, initialisation and state, as JS sees them.
 
 import {
-  MAX_LAYERS, activationOf, appendLayer, backupStart, biasesOf, committed,
-  fanInOf, gradientsStart, inputCount, layerCount, layoutNetwork,
-  optimizerStart, parametersStart, parameterTotal, reserveSampleRows,
-  resetLayers, samplesInputs, samplesOutputs, samplesTargets, scalingStart, stateBytes, unitsOf, weightsOf,
+  MAX_LAYERS, activationOf, appendLayer, backupStart, committed, fanInOf,
+  gradientsStart, inputCount, layerCount, layoutNetwork, optimizerStart,
+  parametersStart, parameterTotal, reserveSampleRows, resetLayers,
+  samplesInputs, samplesOutputs, samplesTargets, scalingStart, stateBytes,
+  unitsOf, weightsOf,
 } from './arena'
 import { isActivation, isStep } from './activations'
 import {
@@ -13,8 +14,12 @@ import {
 } from './enums'
 import { isLoss } from './losses'
 import { configure, setSteps, stateLength, steps } from './optimizers'
-import { fillUniform, generator, glorotLimit, heLimit, setGenerator } from './random'
-import { setScalingEnabled, setScalingSamples, scalingSamples } from './scaling'
+import {
+  fillUniform, generator, glorotLimit, heLimit, setGenerator,
+} from './random'
+import {
+  scalingSamples, setScalingEnabled, setScalingSamples,
+} from './scaling'
 
 /** Holds the loss code of the network being defined. */
 export let networkLoss: i32 = 0
@@ -54,7 +59,10 @@ export function setOptimizer(
   kind: i32, learningRate: f64, momentum: f64, nesterov: i32,
   beta1: f64, beta2: f64, epsilon: f64, l2: f64, clipNorm: f64,
 ): void {
-  configure(kind, learningRate, momentum, nesterov != 0, beta1, beta2, epsilon, l2, clipNorm)
+  configure(
+    kind, learningRate, momentum, nesterov != 0,
+    beta1, beta2, epsilon, l2, clipNorm,
+  )
 }
 
 /** Turns input standardization on (1) or off (0). */
@@ -72,8 +80,10 @@ export function initialize(seed: u32): void {
     if (isStep(activation)) continue
     const fanIn = fanInOf(l)
     const units = unitsOf(l)
-    const relu = activation == ACTIVATION_RELU || activation == ACTIVATION_LEAKY_RELU
-    const limit = relu ? heLimit(fanIn) : glorotLimit(fanIn, units)
+    const limit = activation == ACTIVATION_RELU ||
+      activation == ACTIVATION_LEAKY_RELU
+      ? heLimit(fanIn)
+      : glorotLimit(fanIn, units)
     fillUniform(weightsOf(l), fanIn * units, limit)
   }
   setSteps(0)
@@ -87,35 +97,65 @@ export function reserveSamples(rows: i32): i32 {
 }
 
 /** Counts parameters: per layer, W (inputs×units) then b (units). */
-export function parameterCount(): i32 { return committed ? parameterTotal : 0 }
+export function parameterCount(): i32 {
+  return committed ? parameterTotal : 0
+}
 /** Points at the parameters. */
-export function parametersPointer(): usize { return committed ? parametersStart : 0 }
+export function parametersPointer(): usize {
+  return committed ? parametersStart : 0
+}
 /** Points at ∂C/∂θ, laid out as the parameters. */
-export function gradientsPointer(): usize { return committed ? gradientsStart : 0 }
+export function gradientsPointer(): usize {
+  return committed ? gradientsStart : 0
+}
 /** Counts optimizer-state values: 0 (sgd), P (momentum), 2P (adam). */
-export function optimizerStateLength(): i32 { return committed ? stateLength() : 0 }
+export function optimizerStateLength(): i32 {
+  return committed ? stateLength() : 0
+}
 /** Points at the optimizer state. */
-export function optimizerStatePointer(): usize { return committed ? optimizerStart : 0 }
+export function optimizerStatePointer(): usize {
+  return committed ? optimizerStart : 0
+}
 /** Returns the optimizer steps taken (Adam's t). */
-export function optimizerSteps(): f64 { return steps() }
+export function optimizerSteps(): f64 {
+  return steps()
+}
 /** Overwrites the optimizer steps taken. */
-export function setOptimizerSteps(count: f64): void { setSteps(count) }
+export function setOptimizerSteps(count: f64): void {
+  setSteps(count)
+}
 /** Points at the running mean (inputs values) then variance (inputs values). */
-export function scalingPointer(): usize { return committed ? scalingStart : 0 }
+export function scalingPointer(): usize {
+  return committed ? scalingStart : 0
+}
 /** Returns how many samples the scaling statistics hold. */
-export function scalingCount(): f64 { return scalingSamples() }
+export function scalingCount(): f64 {
+  return scalingSamples()
+}
 /** Overwrites how many samples the scaling statistics hold. */
-export function setScalingCount(count: f64): void { setScalingSamples(count) }
+export function setScalingCount(count: f64): void {
+  setScalingSamples(count)
+}
 /** Reads the generator state (JS reads it back with `>>> 0`). */
-export function randomState(): u32 { return generator() }
+export function randomState(): u32 {
+  return generator()
+}
 /** Overwrites the generator state. */
-export function setRandomState(state: u32): void { setGenerator(state) }
+export function setRandomState(state: u32): void {
+  setGenerator(state)
+}
 /** Points at the sample inputs: rows×inputs, raw. */
-export function samplesInputsPointer(): usize { return committed ? samplesInputs : 0 }
+export function samplesInputsPointer(): usize {
+  return committed ? samplesInputs : 0
+}
 /** Points at the sample targets: rows×outputs. */
-export function samplesTargetsPointer(): usize { return committed ? samplesTargets : 0 }
+export function samplesTargetsPointer(): usize {
+  return committed ? samplesTargets : 0
+}
 /** Points at the outputs written by `predict`: rows×outputs. */
-export function outputsPointer(): usize { return committed ? samplesOutputs : 0 }
+export function outputsPointer(): usize {
+  return committed ? samplesOutputs : 0
+}
 
 // --- backup ------------------------------------------------------------------
 

@@ -2,9 +2,12 @@
 //   sgd       θ ← θ − η g
 //   momentum  v ← μ v − η g; θ ← θ + v  (Nesterov: θ ← θ + μ v − η g)
 //   adam      t ← t + 1; m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g²;
-//             θ ← θ − η m̂ / (√v̂ + ε), m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t)
-// Before the step, L2 adds l2·W to the weight gradients (not biases), then
-// clipping scales all gradients by clipNorm/‖g‖ when ‖g‖ exceeds clipNorm.
+//             θ ← θ − η m̂ / (√v̂ + ε),
+//             m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t)
+// Before the step, L2 adds l2·W to the weight gradients (not biases),
+// then clipping scales every gradient by clipNorm/‖g‖ when ‖g‖ exceeds
+// clipNorm. Vector bodies and scalar tails do the same operations in the
+// same order, so a value's bits do not depend on where it falls.
 
 import {
   fanInOf, gradientsStart, layerCount, optimizerStart,
@@ -77,12 +80,13 @@ function addPenalty(): void {
     let i = 0
     for (; i + 4 <= count; i += 4) {
       const at = <usize>i << 2
-      const sum = f32x4.add(v128.load(grads + at), f32x4.mul(l2, v128.load(weights + at)))
-      v128.store(grads + at, sum)
+      const decay = f32x4.mul(l2, v128.load(weights + at))
+      v128.store(grads + at, f32x4.add(v128.load(grads + at), decay))
     }
     for (; i < count; i++) {
       const at = <usize>i << 2
-      store<f32>(grads + at, load<f32>(grads + at) + penalty * load<f32>(weights + at))
+      const decay = penalty * load<f32>(weights + at)
+      store<f32>(grads + at, load<f32>(grads + at) + decay)
     }
   }
 }
@@ -109,7 +113,8 @@ function stepSgd(count: i32): void {
   for (; i + 4 <= count; i += 4) {
     const at = <usize>i << 2
     const change = f32x4.mul(rate, v128.load(gradientsStart + at))
-    v128.store(parametersStart + at, f32x4.sub(v128.load(parametersStart + at), change))
+    const weight = v128.load(parametersStart + at)
+    v128.store(parametersStart + at, f32x4.sub(weight, change))
   }
   for (; i < count; i++) {
     const at = <usize>i << 2
@@ -125,10 +130,14 @@ function stepMomentum(count: i32): void {
   for (; i + 4 <= count; i += 4) {
     const at = <usize>i << 2
     const scaled = f32x4.mul(rate, v128.load(gradientsStart + at))
-    const velocity = f32x4.sub(f32x4.mul(mu, v128.load(optimizerStart + at)), scaled)
+    const kept = f32x4.mul(mu, v128.load(optimizerStart + at))
+    const velocity = f32x4.sub(kept, scaled)
     v128.store(optimizerStart + at, velocity)
-    const change = nesterov ? f32x4.sub(f32x4.mul(mu, velocity), scaled) : velocity
-    v128.store(parametersStart + at, f32x4.add(v128.load(parametersStart + at), change))
+    const change = nesterov
+      ? f32x4.sub(f32x4.mul(mu, velocity), scaled)
+      : velocity
+    const weight = v128.load(parametersStart + at)
+    v128.store(parametersStart + at, f32x4.add(weight, change))
   }
   for (; i < count; i++) {
     const at = <usize>i << 2
@@ -140,7 +149,6 @@ function stepMomentum(count: i32): void {
   }
 }
 
-// the vector body and the scalar tail do the same operations in the same order
 function stepAdam(count: i32): void {
   const keep1 = <f32>beta1
   const take1 = <f32>(1 - beta1)
@@ -169,7 +177,8 @@ function stepAdam(count: i32): void {
       f32x4.add(root, f32x4.splat(epsilon)),
     )
     const change = f32x4.mul(f32x4.splat(learningRate), ratio)
-    v128.store(parametersStart + at, f32x4.sub(v128.load(parametersStart + at), change))
+    const weight = v128.load(parametersStart + at)
+    v128.store(parametersStart + at, f32x4.sub(weight, change))
   }
   for (; i < count; i++) {
     const at = <usize>i << 2

@@ -11,7 +11,9 @@ import { denseForward } from './dense'
 import { STATUS_BAD_ARGUMENT, STATUS_NON_FINITE, STATUS_OK } from './enums'
 import { backupState, restoreState, stateIsFinite } from './network'
 import { fillOrder, shuffle } from './random'
-import { gatherRows, mergeStatistics, prepareDeviation, scalingEnabled } from './scaling'
+import {
+  gatherRows, mergeStatistics, prepareDeviation, scalingEnabled,
+} from './scaling'
 import { checkRows } from './train'
 
 let epochsOfLastCall: i32 = 0
@@ -79,8 +81,9 @@ function learnSample(rate: f32): bool {
     wrong = true
     const change = rate * error
     for (let i = 0; i < inputCount; i++) {
+      const input = load<f32>(batchInputs + (<usize>i << 2))
       const weight = weights + ((<usize>i * <usize>units + <usize>j) << 2)
-      store<f32>(weight, load<f32>(weight) + change * load<f32>(batchInputs + (<usize>i << 2)))
+      store<f32>(weight, load<f32>(weight) + change * input)
     }
     store<f32>(biases + at, load<f32>(biases + at) + change)
   }

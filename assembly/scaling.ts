@@ -34,7 +34,9 @@ export function mergeStatistics(rows: i32): void {
   for (let i = 0; i < inputCount; i++) {
     const column = samplesInputs + (<usize>i << 2)
     let sum: f64 = 0
-    for (let r = 0; r < rows; r++) sum += <f64>load<f32>(column + <usize>r * rowBytes)
+    for (let r = 0; r < rows; r++) {
+      sum += <f64>load<f32>(column + <usize>r * rowBytes)
+    }
     const batchMean = sum / added
     let squares: f64 = 0
     for (let r = 0; r < rows; r++) {
@@ -69,12 +71,16 @@ export function prepareDeviation(): void {
  * rows start.. of the epoch order when `ordered`, else of the samples.
  * Targets are copied only when `withTargets`.
  */
-export function gatherRows(start: i32, count: i32, ordered: bool, withTargets: bool): void {
+export function gatherRows(
+  start: i32, count: i32, ordered: bool, withTargets: bool,
+): void {
   const inputBytes = <usize>inputCount << 2
   const targetBytes = <usize>outputCount() << 2
   for (let r = 0; r < count; r++) {
     const position = start + r
-    const row = ordered ? load<u32>(samplesOrder + (<usize>position << 2)) : position
+    const row = ordered
+      ? load<u32>(samplesOrder + (<usize>position << 2))
+      : position
     const to = batchInputs + <usize>r * inputBytes
     const from = samplesInputs + <usize>row * inputBytes
     if (enabled) scaleRow(from, to)
@@ -91,7 +97,8 @@ function scaleRow(from: usize, to: usize): void {
   let i = 0
   for (; i + 4 <= inputCount; i += 4) {
     const at = <usize>i << 2
-    const centred = f32x4.sub(v128.load(from + at), v128.load(scalingStart + at))
+    const mean = v128.load(scalingStart + at)
+    const centred = f32x4.sub(v128.load(from + at), mean)
     v128.store(to + at, f32x4.div(centred, v128.load(deviationStart + at)))
   }
   for (; i < inputCount; i++) {

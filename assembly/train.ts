@@ -1,24 +1,29 @@
-// The per-layer forward and backward passes, the minibatch and epoch loops,
-// and evaluation and prediction in chunks of rows.
+// The per-layer forward and backward passes, the minibatch and epoch
+// loops, and evaluation and prediction in chunks of rows.
 
 import {
   aOf, activationOf, alphaOf, batchInputs, batchTargets, biasesOf,
-  biasGradsOf, committed, deltaOf, fanInOf, inputCount, layerCount,
-  outputCount, reserveBatchRows, sampleCapacity, samplesOrder,
-  samplesOutputs, unitsOf, weightGradsOf, weightsOf, zOf,
+  biasGradsOf, committed, deltaOf, fanInOf, layerCount, outputCount,
+  reserveBatchRows, sampleCapacity, samplesOrder, samplesOutputs, unitsOf,
+  weightGradsOf, weightsOf, zOf,
 } from './arena'
 import { activate, activateBackward, isStep } from './activations'
 import { denseBackward, denseForward } from './dense'
 import {
   STATUS_BAD_ARGUMENT, STATUS_NON_FINITE, STATUS_NOT_COMMITTED, STATUS_OK,
-  STATUS_OUT_OF_MEMORY,
 } from './enums'
-import { countCorrect, fusedDelta, isFused, lossBackward, lossSum } from './losses'
-import { backupState, networkLoss, restoreState, stateIsFinite } from './network'
+import {
+  countCorrect, fusedDelta, isFused, lossBackward, lossSum,
+} from './losses'
+import {
+  backupState, networkLoss, restoreState, stateIsFinite,
+} from './network'
 import { isConfigured, step } from './optimizers'
 import { countWrongPairs } from './perceptron'
 import { fillOrder, shuffle } from './random'
-import { gatherRows, mergeStatistics, prepareDeviation, scalingEnabled } from './scaling'
+import {
+  gatherRows, mergeStatistics, prepareDeviation, scalingEnabled,
+} from './scaling'
 
 /** Sets how many rows evaluate and predict push through at a time. */
 const CHUNK_ROWS: i32 = 128
@@ -38,8 +43,9 @@ export function forward(rows: i32): void {
   let input = batchInputs
   for (let l = 0; l < layerCount; l++) {
     const units = unitsOf(l)
-    denseForward(rows, fanInOf(l), units, input, weightsOf(l), biasesOf(l), zOf(l))
-    activate(activationOf(l), rows, units, zOf(l), aOf(l), alphaOf(l))
+    const z = zOf(l)
+    denseForward(rows, fanInOf(l), units, input, weightsOf(l), biasesOf(l), z)
+    activate(activationOf(l), rows, units, z, aOf(l), alphaOf(l))
     input = aOf(l)
   }
 }
@@ -48,19 +54,19 @@ export function forward(rows: i32): void {
 function outputDelta(rows: i32): void {
   const last = layerCount - 1
   const activation = activationOf(last)
-  const count = rows * unitsOf(last)
+  const width = unitsOf(last)
+  const a = aOf(last)
   const delta = deltaOf(last)
   if (isFused(networkLoss, activation)) {
-    fusedDelta(rows, count, aOf(last), batchTargets, delta)
+    fusedDelta(rows, rows * width, a, batchTargets, delta)
     return
   }
-  lossBackward(networkLoss, rows, count, aOf(last), batchTargets, delta)
-  activateBackward(
-    activation, rows, unitsOf(last), zOf(last), aOf(last), delta, delta, alphaOf(last),
-  )
+  lossBackward(networkLoss, rows, rows * width, a, batchTargets, delta)
+  const z = zOf(last)
+  activateBackward(activation, rows, width, z, a, delta, delta, alphaOf(last))
 }
 
-// writes every layer's gradients from δᴸ down, handing δ·Wᵀ ⊙ φ' below
+// writes each layer's gradients from δᴸ down, handing δ·Wᵀ ⊙ φ' below
 function backward(rows: i32): void {
   for (let l = layerCount - 1; l >= 0; l--) {
     const input = l == 0 ? batchInputs : aOf(l - 1)
@@ -93,7 +99,9 @@ function checkTrainable(rows: i32): i32 {
  * asked) and steps the optimizer once per minibatch of `batchSize`. When
  * any state value becomes non-finite, restores the state as it was.
  */
-export function train(rows: i32, epochs: i32, batchSize: i32, shuffleRows: i32): i32 {
+export function train(
+  rows: i32, epochs: i32, batchSize: i32, shuffleRows: i32,
+): i32 {
   let status = checkTrainable(rows)
   if (status != STATUS_OK) return status
   if (epochs < 0 || batchSize < 1 || !isConfigured()) return STATUS_BAD_ARGUMENT
@@ -132,7 +140,19 @@ function abandon(): i32 {
 }
 
 /** Counts optimizer steps taken by the last `train` call. */
-export function lastSteps(): i32 { return stepsOfLastCall }
+export function lastSteps(): i32 {
+  return stepsOfLastCall
+}
+
+// checks rows, makes room for one chunk and fixes the scaling divisors
+function prepareChunks(rows: i32): i32 {
+  const status = checkRows(rows)
+  if (status != STATUS_OK) return status
+  const room = reserveBatchRows(min(rows, CHUNK_ROWS))
+  if (room != STATUS_OK) return room
+  prepareDeviation()
+  return STATUS_OK
+}
 
 /**
  * Returns the mean loss over the first `rows` samples, or −Status when it
@@ -140,63 +160,67 @@ export function lastSteps(): i32 { return stepsOfLastCall }
  * (sample, output) pairs instead.
  */
 export function evaluate(rows: i32): f64 {
-  const status = checkRows(rows)
+  const status = prepareChunks(rows)
   if (status != STATUS_OK) return -<f64>status
-  if (reserveBatchRows(min(rows, CHUNK_ROWS)) != STATUS_OK) return -<f64>STATUS_OUT_OF_MEMORY
-  prepareDeviation()
   const last = layerCount - 1
   const activation = activationOf(last)
   const width = unitsOf(last)
+  const outputs = aOf(last)
   let total: f64 = 0
   correctOfLastCall = 0
   for (let start = 0; start < rows; start += CHUNK_ROWS) {
     const count = min(CHUNK_ROWS, rows - start)
     gatherRows(start, count, false, true)
     forward(count)
-    const outputs = aOf(last)
-    if (isStep(activation)) total += <f64>countWrongPairs(count * width, outputs, batchTargets)
-    else total += lossSum(networkLoss, count * width, outputs, batchTargets)
-    correctOfLastCall += countCorrect(activation, count, width, outputs, batchTargets)
+    const values = count * width
+    total += isStep(activation)
+      ? <f64>countWrongPairs(values, outputs, batchTargets)
+      : lossSum(networkLoss, values, outputs, batchTargets)
+    correctOfLastCall += countCorrect(
+      activation, count, width, outputs, batchTargets,
+    )
   }
-  return isStep(activation) ? total / (<f64>rows * <f64>width) : total / <f64>rows
+  const divisor = isStep(activation) ? <f64>rows * <f64>width : <f64>rows
+  return total / divisor
 }
 
 /** Counts samples classified right by the last `evaluate`. */
-export function lastCorrect(): i32 { return correctOfLastCall }
+export function lastCorrect(): i32 {
+  return correctOfLastCall
+}
 
 /** Runs the first `rows` samples forward into the outputs region. */
 export function predict(rows: i32): i32 {
-  if (!committed) return STATUS_NOT_COMMITTED
-  if (rows == 0) return STATUS_OK
-  const status = checkRows(rows)
+  if (committed && rows == 0) return STATUS_OK
+  const status = prepareChunks(rows)
   if (status != STATUS_OK) return status
-  if (reserveBatchRows(min(rows, CHUNK_ROWS)) != STATUS_OK) return STATUS_OUT_OF_MEMORY
-  prepareDeviation()
-  const last = layerCount - 1
+  const output = aOf(layerCount - 1)
   const rowBytes = <usize>outputCount() << 2
   for (let start = 0; start < rows; start += CHUNK_ROWS) {
     const count = min(CHUNK_ROWS, rows - start)
     gatherRows(start, count, false, false)
     forward(count)
-    const offset = <usize>start * rowBytes
-    memory.copy(samplesOutputs + offset, aOf(last), <usize>count * rowBytes)
+    const to = samplesOutputs + <usize>start * rowBytes
+    memory.copy(to, output, <usize>count * rowBytes)
   }
   return STATUS_OK
 }
 
 /**
- * Writes ∂C/∂θ averaged over the first `rows` samples (no L2, no clipping)
- * and returns the loss C, or −Status when it cannot run.
+ * Writes ∂C/∂θ averaged over the first `rows` samples (no L2, no
+ * clipping) and returns the loss C, or −Status when it cannot run.
  */
 export function computeGradients(rows: i32): f64 {
   const status = checkTrainable(rows)
   if (status != STATUS_OK) return -<f64>status
-  if (reserveBatchRows(rows) != STATUS_OK) return -<f64>STATUS_OUT_OF_MEMORY
+  const room = reserveBatchRows(rows)
+  if (room != STATUS_OK) return -<f64>room
   prepareDeviation()
   gatherRows(0, rows, false, true)
   forward(rows)
   const last = layerCount - 1
-  const loss = lossSum(networkLoss, rows * unitsOf(last), aOf(last), batchTargets)
+  const values = rows * unitsOf(last)
+  const loss = lossSum(networkLoss, values, aOf(last), batchTargets)
   outputDelta(rows)
   backward(rows)
   return loss / <f64>rows
