@@ -5,7 +5,9 @@
  * - a pointer is a byte offset into `memory`, 16-byte aligned;
  * - every buffer holds row-major little-endian f32 values;
  * - a size named `rows`, `m`, `k` or `n` counts values, never bytes;
- * - functions that can fail return a Status (src/core/enums.ts);
+ * - functions that can fail return a Status (src/core/enums.ts); those
+ *   that return an f64 result (evaluate, computeGradients) return −Status;
+ * - pointers stay below 2 GiB, so they are never negative;
  * - any call may grow memory, so a typed-array view over `memory.buffer`
  *   must be made after the call that sized the region and dropped before
  *   the next call.
@@ -79,7 +81,7 @@ export interface CoreExports {
 
   // --- samples and work -----------------------------------------------------
 
-  /** Makes room for `rows` samples, growing memory when needed. */
+  /** Makes room for `rows` samples, growing memory; contents are not kept. */
   reserveSamples(rows: number): number
   /** Points at the sample inputs: rows×inputs, raw (unscaled). */
   samplesInputsPointer(): number
@@ -98,13 +100,25 @@ export interface CoreExports {
   train(rows: number, epochs: number, batchSize: number, shuffle: number): number
   /** Counts optimizer steps taken by the last `train` call. */
   lastSteps(): number
-  /** Returns the mean loss over the first `rows` samples (f64). */
+  /**
+   * Returns the mean loss over the first `rows` samples (f64), or −Status.
+   * A step-function output layer reports the fraction of wrong
+   * (sample, output) pairs instead.
+   */
   evaluate(rows: number): number
-  /** Counts samples classified right by the last `evaluate`. */
+  /**
+   * Counts samples classified right by the last `evaluate`: softmax rows by
+   * argmax; sigmoid rows when every output agrees with y at 0.5; step rows
+   * when every output equals y; other rows of one output at 0.5 (tanh: 0),
+   * of several outputs by argmax.
+   */
   lastCorrect(): number
   /** Runs the network forward on the first `rows` samples into outputs. */
   predict(rows: number): number
-  /** Writes the batch-averaged gradient over `rows` samples; returns the loss. */
+  /**
+   * Writes the batch-averaged gradient ∂C/∂θ over `rows` samples (without
+   * L2 or clipping, which only `train` applies); returns the loss, or −Status.
+   */
   computeGradients(rows: number): number
   /**
    * Trains a single-layer perceptron sample by sample with Rosenblatt's rule
@@ -123,8 +137,11 @@ export interface CoreExports {
   lastMistakes(): number
 
   // --- raw kernels, for tests and benchmarks ----------------------------------
+  // Each does nothing (lossValue: returns NaN) for a negative size, an unknown
+  // code or a buffer that runs past memory. A scratch region stays valid until
+  // the next call that can grow memory.
 
-  /** Returns a 16-byte-aligned scratch region of `bytes`, valid until the next call. */
+  /** Returns a 16-byte-aligned scratch region of `bytes` (0 if memory is full). */
   scratch(bytes: number): number
   /** out = a·b: a m×k, b k×n, out m×n; out only written; no aliasing. */
   matmul(m: number, k: number, n: number, a: number, b: number, out: number): void
