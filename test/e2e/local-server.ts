@@ -62,7 +62,7 @@ function stopGroup(child: ChildProcess): Promise<void> {
 }
 
 /** Runs `npm start` on a free port and resolves once /healthz answers. */
-export async function startLocalServer(timeoutMs = 90_000): Promise<LocalServer> {
+export async function startLocalServer(tenant = 'e2e', timeoutMs = 90_000): Promise<LocalServer> {
   const port = await freePort()
   const state = mkdtempSync(join(tmpdir(), 'edgeprop-e2e-'))
   const token = randomBytes(18).toString('base64url')
@@ -74,7 +74,7 @@ export async function startLocalServer(timeoutMs = 90_000): Promise<LocalServer>
       ...process.env,
       EDGEPROP_PORT: String(port),
       EDGEPROP_PERSIST_TO: state,
-      EDGEPROP_API_TOKENS: `e2e:${token}`,
+      EDGEPROP_API_TOKENS: `${tenant}:${token}`,
     },
   })
   let output = ''
