@@ -100,6 +100,14 @@ describe('predict', () => {
     expect(net.classes).toEqual([0, 1])
   })
 
+  test('counts accuracy by the same labels predict gives, 0.5 included', async () => {
+    const net = await Network.create(dense(1, 1, 'sigmoid'))
+    net.setWeights([{ W: f32(1), b: f32(0) }])
+    const x = [[-3], [0], [3], [0]]
+    expect(net.predict(x).labels).toEqual([0, 1, 1, 1])
+    expect(net.evaluate(x, [0, 1, 1, 0]).accuracy).toBe(0.75)
+  })
+
   test('gives regression only outputs, one row even for one input row', async () => {
     const net = await Network.create(dense(2, 2, 'linear'))
     net.setWeights([{ W: f32(1, 0, 0, 1), b: f32(0, 0) }])
