@@ -17,9 +17,9 @@
 import { array, number, object, record, string, unknown } from 'zod'
 import { EdgepropError, describe, zodIssues } from './errors.ts'
 
-/** The first 8 bytes of every model. */
+/** Marks a model: the first 8 bytes of every blob. */
 export const MAGIC = 'EDGEPROP'
-/** The format this library writes, and the newest it reads. */
+/** Names the format this library writes, and the newest it reads. */
 export const FORMAT_VERSION = 1
 
 const PREFIX = 16

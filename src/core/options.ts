@@ -16,7 +16,7 @@ export interface TrainOptions {
   shuffle?: boolean
 }
 
-/** The most epochs one train call may run. */
+/** Caps the epochs one train call may run. */
 export const MAX_EPOCHS = 100_000
 
 /** Validates train options and fills their defaults. */

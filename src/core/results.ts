@@ -118,7 +118,7 @@ export function perceptronScores(
   return z
 }
 
-/** A perceptron's loss (share of wrong outputs) and accuracy (share of rows all right). */
+/** Scores a perceptron: loss = share of wrong outputs, accuracy = share of rows all right. */
 export function perceptronScore(
   predicted: Float32Array,
   targets: Float32Array,

@@ -18,7 +18,7 @@ import {
 import { Activation, Optimizer, type ActivationName } from './enums.ts'
 import { EdgepropError, describe, zodIssues } from './errors.ts'
 
-/** Upper bounds on sizes, so one spec cannot ask for more than wasm memory holds. */
+/** Caps sizes, so one spec cannot ask for more than wasm memory holds. */
 export const LIMITS = {
   inputs: 65_536,
   units: 65_536,
