@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { Activation, Loss, Optimizer, Status } from '../../src/core/enums.ts'
 
 const wasm = readFileSync(new URL('../../build/core.wasm', import.meta.url))
-const { instance } = await WebAssembly.instantiate(wasm)
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(wasm))
 const exported = instance.exports as Record<string, unknown>
 
 /** Turns a TypeScript name ('leaky-relu', 'nonFinite') into the wasm one. */
