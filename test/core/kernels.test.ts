@@ -1,14 +1,19 @@
 /**
- * The raw kernels of build/core.wasm against a plain f64 reference written
- * straight from the definitions in DESIGN.md. An element passes when its
- * error is at most 1e-5 × Σ|terms| (the magnitudes that were added to make
- * it); the matmul is also checked bit-for-bit against a scalar f32 loop.
+ * The raw kernels of build/core.wasm against the project's plain f64
+ * reference (test/reference/), plus the matmul written out here. An element
+ * passes when its error is at most 1e-5 × Σ|terms| (the magnitudes added
+ * to make it); the matmul is also checked bit-for-bit against the scalar
+ * f32 loop that sums in order.
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   Activation, type ActivationName, Loss, type LossName, Status,
 } from '../../src/core/enums.ts'
+import {
+  activateRow, activateValue, derivative, softmaxBackward,
+} from '../reference/activations.ts'
+import { lossGradient, lossValue } from '../reference/losses.ts'
 import { mulberry32 } from '../reference/random.ts'
 
 const wasm = readFileSync(new URL('../../build/core.wasm', import.meta.url))
@@ -105,64 +110,28 @@ function matmulScalarF32(a: Matrix, b: Matrix, m: number, k: number, n: number) 
   return out
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
 const ALPHA = 0.01
+const ELEMENTWISE: ActivationName[] = [
+  'linear', 'heaviside', 'sign', 'sigmoid', 'tanh', 'relu', 'leaky-relu',
+]
+const LOSSES: LossName[] = ['mse', 'binary-cross-entropy', 'cross-entropy']
 
-/** φ(z) for one value; softmax is handled by rows elsewhere. */
-const FORWARD: Record<string, (z: number) => number> = {
-  linear: (z) => z,
-  heaviside: (z) => (z >= 0 ? 1 : 0),
-  sign: (z) => (z > 0 ? 1 : z < 0 ? -1 : 0),
-  sigmoid,
-  tanh: Math.tanh,
-  relu: (z) => (z > 0 ? z : 0),
-  'leaky-relu': (z) => (z > 0 ? z : ALPHA * z),
+/** Returns φ'(z) from the reference; step functions have none, so 0. */
+function slope(name: ActivationName, z: number, a: number): number {
+  return name === 'heaviside' || name === 'sign' ? 0 : derivative(name, z, a, ALPHA)
 }
 
-/** Σ|terms| of φ'(z) where it is a difference that can cancel; else |φ'(z)|. */
-const SLOPE_TERMS: Record<string, (a: number) => number> = {
-  sigmoid: (a) => Math.abs(a) * (1 + Math.abs(a)),
-  tanh: (a) => 1 + a * a,
+/** Returns Σ|terms| of φ'(z): 1 − a² and a(1 − a) can cancel in f32. */
+function slopeTerms(name: ActivationName, z: number, a: number): number {
+  if (name === 'tanh') return 1 + a * a
+  if (name === 'sigmoid') return Math.abs(a) * (1 + Math.abs(a))
+  return Math.abs(slope(name, z, a))
 }
 
-/** φ'(z) for one value, given z and a = φ(z); steps have none (0). */
-const SLOPE: Record<string, (z: number, a: number) => number> = {
-  linear: () => 1,
-  heaviside: () => 0,
-  sign: () => 0,
-  sigmoid: (_, a) => a * (1 - a),
-  tanh: (_, a) => 1 - a * a,
-  relu: (z) => (z > 0 ? 1 : 0),
-  'leaky-relu': (z) => (z > 0 ? 1 : ALPHA),
-}
-
-function softmaxReference(z: Float32Array, rows: number, width: number): number[] {
-  const out: number[] = []
-  for (let r = 0; r < rows; r++) {
-    const row = Array.from(z.subarray(r * width, (r + 1) * width))
-    const largest = Math.max(...row)
-    const exps = row.map((value) => Math.exp(value - largest))
-    const sum = exps.reduce((total, value) => total + value, 0)
-    out.push(...exps.map((value) => value / sum))
-  }
-  return out
-}
-
-const clamp = (p: number) => Math.min(Math.max(p, 1e-7), 1 - 1e-7)
-
-type Term = (a: number, y: number) => number
-
-/** Each loss's per-element term and its ∂/∂a, before the 1/m average. */
-const LOSS_TERMS: Record<string, { value: Term; slope: Term }> = {
-  mse: { value: (a, y) => 0.5 * (a - y) ** 2, slope: (a, y) => a - y },
-  'binary-cross-entropy': {
-    value: (a, y) => -(y * Math.log(clamp(a)) + (1 - y) * Math.log(1 - clamp(a))),
-    slope: (a, y) => -(y / clamp(a) - (1 - y) / (1 - clamp(a))),
-  },
-  'cross-entropy': {
-    value: (a, y) => -y * Math.log(clamp(a)),
-    slope: (a, y) => -y / clamp(a),
-  },
+/** Splits row-major values into rows of `width`. */
+function rowsOf(values: ArrayLike<number>, rows: number, width: number) {
+  return Array.from({ length: rows }, (_, r) =>
+    Array.from({ length: width }, (_, j) => values[r * width + j]))
 }
 
 // --- the tests -----------------------------------------------------------------
@@ -235,21 +204,19 @@ function runActivation(name: ActivationName, rows: number, width: number,
 }
 
 describe('activations', () => {
-  for (const name of Object.keys(FORWARD) as ActivationName[]) {
+  for (const name of ELEMENTWISE) {
     it(`${name} forward and backward match the reference`, () => {
       for (const [rows, width] of SHAPES) {
         const what = `${name} ${rows}×${width}`
         const z = draw(rows * width, -4, 4)
         const upstream = draw(rows * width)
         const { a, out } = runActivation(name, rows, width, z, upstream)
-        const expected = Array.from(z, FORWARD[name])
+        const expected = Array.from(z, (value) => activateValue(name, value, ALPHA))
         expectClose(a, expected, expected.map(Math.abs), what)
 
-        const slope = (value: number, i: number) => SLOPE[name](value, a[i])
-        const gradient = Array.from(z, (value, i) => upstream[i] * slope(value, i))
-        const terms = gradient.map((value, i) => SLOPE_TERMS[name]
-          ? Math.abs(upstream[i]) * SLOPE_TERMS[name](a[i])
-          : Math.abs(value))
+        const gradient = Array.from(z, (v, i) => upstream[i] * slope(name, v, a[i]))
+        const terms = Array.from(z, (v, i) =>
+          Math.abs(upstream[i]) * slopeTerms(name, v, a[i]))
         expectClose(out, gradient, terms, `${what}, backward`)
       }
     })
@@ -260,21 +227,17 @@ describe('activations', () => {
       const z = draw(rows * width, -6, 6)
       const g = draw(rows * width)
       const { a, out } = runActivation('softmax', rows, width, z, g)
-      const expected = softmaxReference(z, rows, width)
+      const expected = rowsOf(z, rows, width).flatMap((row) =>
+        activateRow('softmax', row, 0))
       expectClose(a, expected, expected, `softmax ${rows}×${width}`)
 
-      // out_j = a_j (g_j − Σ_k g_k a_k), row by row
-      const product: number[] = []
-      const terms: number[] = []
-      for (let r = 0; r < rows; r++) {
-        const row = Array.from({ length: width }, (_, j) => r * width + j)
-        const dot = row.reduce((sum, k) => sum + g[k] * a[k], 0)
-        const size = row.reduce((sum, k) => sum + Math.abs(g[k] * a[k]), 0)
-        for (const j of row) {
-          product.push(a[j] * (g[j] - dot))
-          terms.push(a[j] * (Math.abs(g[j]) + size))
-        }
-      }
+      // a_j (g_j − Σ_k g_k a_k) adds terms of size a_j (|g_j| + Σ_k |g_k a_k|)
+      const [aRows, gRows] = [rowsOf(a, rows, width), rowsOf(g, rows, width)]
+      const product = aRows.flatMap((row, r) => softmaxBackward(row, gRows[r]))
+      const terms = aRows.flatMap((row, r) => {
+        const size = row.reduce((sum, ak, k) => sum + Math.abs(gRows[r][k] * ak), 0)
+        return row.map((aj, j) => aj * (Math.abs(gRows[r][j]) + size))
+      })
       expectClose(out, product, terms, `softmax ${rows}×${width}, backward`)
     }
   })
@@ -316,7 +279,7 @@ describe('activations', () => {
 })
 
 describe('losses', () => {
-  for (const name of Object.keys(LOSS_TERMS) as LossName[]) {
+  for (const name of LOSSES) {
     it(`${name} value and gradient match the reference`, () => {
       for (const [rows, width] of SHAPES.filter(([rows]) => rows > 0)) {
         const what = `${name} ${rows}×${width}`
@@ -324,16 +287,17 @@ describe('losses', () => {
         const a = draw(count, 0.01, 0.99)
         const y = name === 'mse' ? draw(count) : draw(count, 0, 1).map(Math.round)
         const [pa, py, pout] = place(a, y, new Float32Array(count))
-        const { value, slope } = LOSS_TERMS[name]
-        const terms = Array.from(a, (p, i) => value(p, y[i]))
-        const expected = terms.reduce((sum, term) => sum + term, 0) / rows
-        const size = terms.reduce((sum, term) => sum + Math.abs(term), 0)
+        const [aRows, yRows] = [rowsOf(a, rows, width), rowsOf(y, rows, width)]
+        const expected = lossValue(name, aRows, yRows)
+        // each term alone is the loss of a one-value batch
+        const size = Array.from(a, (p, i) => Math.abs(lossValue(name, [[p]], [[y[i]]])))
+          .reduce((sum, term) => sum + term, 0)
         const got = core.lossValue(Loss[name], rows, width, pa, py)
         const allowed = (RELATIVE * size) / rows
         expect(Math.abs(got - expected), what).toBeLessThanOrEqual(allowed)
 
         core.lossGradient(Loss[name], rows, width, pa, py, pout)
-        const gradient = Array.from(a, (p, i) => slope(p, y[i]) / rows)
+        const gradient = lossGradient(name, aRows, yRows).flat()
         expectClose(read(pout, count), gradient, gradient.map(Math.abs), `∂${what}`)
       }
     })
@@ -384,7 +348,7 @@ describe('a network of one layer through the exports', () => {
 
       const z = matmulScalarF32(x, weights, rows, inputs, units)
         .map((sum, at) => Math.fround(sum + biases[at % units]))
-      const expected = z.map((value) => FORWARD[activation](value))
+      const expected = z.map((value) => activateValue(activation, value, 0))
       expect(read(core.outputsPointer(), rows * units)).toEqual(expected)
     })
   }
