@@ -21,6 +21,11 @@ let momentum: f32 = 0.9
 let nesterov: bool = false
 let beta1: f64 = 0.9
 let beta2: f64 = 0.999
+// β1, 1 − β1, β2 and 1 − β2, rounded to f32 once per configure
+let keep1: f32 = 0.9
+let take1: f32 = 0.1
+let keep2: f32 = 0.999
+let take2: f32 = 0.001
 let epsilon: f32 = 1e-8
 let penalty: f32 = 0
 let clipNorm: f64 = 0
@@ -37,6 +42,10 @@ export function configure(
   nesterov = useNesterov
   beta1 = firstDecay
   beta2 = secondDecay
+  keep1 = <f32>firstDecay
+  take1 = <f32>(1 - firstDecay)
+  keep2 = <f32>secondDecay
+  take2 = <f32>(1 - secondDecay)
   epsilon = <f32>stability
   penalty = <f32>l2
   clipNorm = limit
@@ -150,10 +159,6 @@ function stepMomentum(count: i32): void {
 }
 
 function stepAdam(count: i32): void {
-  const keep1 = <f32>beta1
-  const take1 = <f32>(1 - beta1)
-  const keep2 = <f32>beta2
-  const take2 = <f32>(1 - beta2)
   const correct1 = <f32>(1 - Math.pow(beta1, stepsTaken))
   const correct2 = <f32>(1 - Math.pow(beta2, stepsTaken))
   const seconds = optimizerStart + (<usize>count << 2)
