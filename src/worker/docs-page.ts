@@ -35,7 +35,9 @@ function exampleBody(doc, op) {
 
 async function send(method, path, fields, body, out) {
   let url = path
-  for (const [name, input] of fields) url = url.replace('{' + name + '}', encodeURIComponent(input.value))
+  for (const [name, input] of fields) {
+    url = url.replace('{' + name + '}', encodeURIComponent(input.value))
+  }
   const headers = token.value ? { Authorization: 'Bearer ' + token.value } : {}
   const init = { method: method.toUpperCase(), headers }
   if (body) { headers['Content-Type'] = 'application/json'; init.body = body.value }
@@ -59,8 +61,8 @@ function operation(doc, path, method, op) {
   const form = $('div', {}, ...fields.map(([n, i]) => $('label', {}, n + ' ', i)))
   if (body) form.append(body)
   form.append(button, out)
-  const head = $('summary', {}, $('span', { className: 'method', textContent: method.toUpperCase() }),
-    $('code', { textContent: path }), ' — ' + (op.summary || ''))
+  const verb = $('span', { className: 'method', textContent: method.toUpperCase() })
+  const head = $('summary', {}, verb, $('code', { textContent: path }), ' — ' + (op.summary || ''))
   return $('details', {}, head, form)
 }
 

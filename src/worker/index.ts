@@ -11,5 +11,8 @@ import { readLimits } from './limits.ts'
 // Worker with a message naming it rather than failing requests one by one.
 readLimits(env as unknown as Env)
 
+/** Exports the trainer class that wrangler.toml binds as TRAINER. */
 export { ModelTrainer } from './model-trainer.ts'
+
+/** Handles every request with the Hono app. */
 export default createApp()

@@ -52,7 +52,7 @@ export class ModelCache {
   }
 }
 
-/** The isolate's cache of decoded networks. */
+/** Holds this isolate's decoded networks. */
 export const modelCache = new ModelCache()
 
 /** Names a model in the cache: tenant and id. */

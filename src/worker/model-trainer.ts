@@ -39,6 +39,12 @@ export interface LiveModel {
   net?: Network
 }
 
+/** Reports an upload: the new record, and whether it created the model. */
+export interface Replaced {
+  record: ModelRecord
+  created: boolean
+}
+
 /** Owns one model: every change to it goes through here, one at a time. */
 export class ModelTrainer extends DurableObject<Env> {
   /** undefined until read from storage; null when there is no model. */
@@ -77,7 +83,7 @@ export class ModelTrainer extends DurableObject<Env> {
   }
 
   /** Replaces the model with uploaded bytes, or creates it; says which. */
-  async replace(request: ReplaceRequest): Promise<Outcome<{ record: ModelRecord; created: boolean }>> {
+  async replace(request: ReplaceRequest): Promise<Outcome<Replaced>> {
     return this.change(request, async () => {
       const net = await decode(request.blob)
       await this.ready()
@@ -86,8 +92,10 @@ export class ModelTrainer extends DurableObject<Env> {
       else if (request.ifMatch !== undefined) throw missingModel(request.id)
       const now = new Date().toISOString()
       const version = previous ? previous.record.version + 1 : 0
-      const record = describeNetwork(net, request.id, version, previous?.record.createdAt ?? now, now)
-      await this.commit({ tenant: request.tenant, record, blob: request.blob, net, chunks: 0 })
+      const createdAt = previous?.record.createdAt ?? now
+      const record = describeNetwork(net, request.id, version, createdAt, now)
+      const blob = request.blob
+      await this.commit({ tenant: request.tenant, record, blob, net, chunks: 0 })
       return { record, created: !previous }
     })
   }
@@ -108,7 +116,7 @@ export class ModelTrainer extends DurableObject<Env> {
     this.address = { tenant: address.tenant, id: address.id }
     try {
       const value = await this.queue.run(work)
-      await this.publisher.publish()
+      await this.publisher.publish().catch(logPublishFailure)
       return succeed(value)
     } catch (error) {
       if (error instanceof ApiProblem) return { ok: false, problem: error.body }
@@ -142,6 +150,15 @@ export class ModelTrainer extends DurableObject<Env> {
     if (this.live) await store.publish(this.live.record, this.live.blob)
     else await store.remove(this.address.id)
   }
+}
+
+/**
+ * Logs a failed KV write. The change itself is stored here, so the call
+ * still succeeds; the next change publishes the newest state.
+ */
+function logPublishFailure(error: unknown): void {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  console.error(JSON.stringify({ level: 'error', event: 'publish-failed', error: message }))
 }
 
 async function decode(blob: Uint8Array): Promise<Network> {

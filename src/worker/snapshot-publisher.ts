@@ -26,14 +26,15 @@ export class SnapshotPublisher {
     while (this.inFlight) await this.inFlight.catch(() => undefined)
     if (!this.pending) return
     this.pending = false
-    this.inFlight = this.writeLatest().finally(() => {
-      this.inFlight = null
-    })
+    this.inFlight = this.writeLatest()
+      .catch((error: unknown) => {
+        // the state is still unpublished: the next publish writes it
+        this.pending = true
+        throw error
+      })
+      .finally(() => {
+        this.inFlight = null
+      })
     await this.inFlight
-  }
-
-  /** Resolves when no write is in flight (before deleting, say). */
-  async settle(): Promise<void> {
-    while (this.inFlight) await this.inFlight.catch(() => undefined)
   }
 }

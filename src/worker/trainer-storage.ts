@@ -6,7 +6,7 @@
  */
 import type { ModelRecord } from './model-record.ts'
 
-/** Bytes per stored chunk, under the 2 MiB value limit. */
+/** Sizes each stored chunk: 1 MiB, under the 2 MiB value limit. */
 export const CHUNK_BYTES = 1 << 20
 
 /** Holds the model state a trainer keeps. */

@@ -67,7 +67,9 @@ describe('iris over HTTP', () => {
         seed: 7,
       },
     })
-    expect(created).toMatchObject({ id: 'iris', version: 0, parameterCount: 4 * 16 + 16 + 16 * 3 + 3 })
+    // W and b of the hidden layer, then of the output layer
+    const parameterCount = 4 * 16 + 16 + (16 * 3 + 3)
+    expect(created).toMatchObject({ id: 'iris', version: 0, parameterCount })
 
     // walk the training rows in a seeded shuffled order, 16 at a time
     const next = mulberry32(11)

@@ -9,7 +9,7 @@ import worker from '../../src/worker/index.ts'
 import type { Env } from '../../src/worker/env.ts'
 import { ACME_TOKEN } from './tokens.ts'
 
-/** The worker's bindings, typed. */
+/** Exposes the worker's bindings, typed. */
 export const testEnv = env as unknown as Env
 
 /** Sends a request to the Worker, with acme's token unless `token` is null. */
@@ -89,7 +89,7 @@ export async function allKeys(): Promise<string[]> {
   return page.keys.map((key) => key.name)
 }
 
-/** A small iris classifier spec with class names. */
+/** Builds a small iris classifier spec with class names. */
 export function irisSpec(overrides: Record<string, unknown> = {}) {
   return {
     kind: 'mlp',
@@ -107,7 +107,7 @@ export function irisSpec(overrides: Record<string, unknown> = {}) {
   }
 }
 
-/** Six iris rows, two of each class. */
+/** Holds six iris rows, two of each class. */
 export const IRIS_X = [
   [5.1, 3.5, 1.4, 0.2],
   [4.9, 3.0, 1.4, 0.2],
@@ -116,7 +116,7 @@ export const IRIS_X = [
   [6.3, 3.3, 6.0, 2.5],
   [5.8, 2.7, 5.1, 1.9],
 ]
-/** The labels of IRIS_X. */
+/** Holds the labels of IRIS_X. */
 export const IRIS_Y = ['setosa', 'setosa', 'versicolor', 'versicolor', 'virginica', 'virginica']
 
 /** Creates model `id` (as acme unless another token is given); returns the body. */

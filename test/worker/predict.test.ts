@@ -46,7 +46,10 @@ describe('predict', () => {
     await send('POST', PREDICT, { x: IRIS_X })
     const meta = 'tenant/acme/meta/flower'
     const blob = 'tenant/acme/blob/flower'
-    const saved = await Promise.all([testEnv.MODELS.get(meta), testEnv.MODELS.get(blob, 'arrayBuffer')])
+    const saved = await Promise.all([
+      testEnv.MODELS.get(meta),
+      testEnv.MODELS.get(blob, 'arrayBuffer'),
+    ])
     await testEnv.MODELS.delete(meta)
     await testEnv.MODELS.delete(blob)
     // with the keys gone, only the cache can answer

@@ -17,7 +17,7 @@ import {
 } from './helpers.ts'
 
 /** Uploads bytes as a model file. */
-function upload(id: string, bytes: Uint8Array, headers: Record<string, string> = {}) {
+function upload(id: string, bytes: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
   return api(`/v1/models/${id}/weights`, {
     method: 'PUT',
     body: bytes,
@@ -59,14 +59,14 @@ describe('GET weights', () => {
 describe('PUT weights', () => {
   it('creates a model from a file trained elsewhere (201), then replaces it (200)', async () => {
     const net = await trainedElsewhere()
-    const created = await upload('imported', net.toBytes())
+    const created = await upload('imported', net.toBytes() as Uint8Array<ArrayBuffer>)
     expect(created.status).toBe(201)
     expect(await created.json()).toMatchObject({ id: 'imported', version: 0 })
     const predicted = await send('POST', '/v1/models/imported/predict', { x: IRIS_X })
     const outputs = ((await predicted.json()) as { outputs: number[][] }).outputs
     expect(outputs).toEqual(net.predict(IRIS_X).outputs)
 
-    const replaced = await upload('imported', net.toBytes(), { 'If-Match': '"0"' })
+    const replaced = await upload('imported', net.toBytes() as Uint8Array<ArrayBuffer>, { 'If-Match': '"0"' })
     expect(replaced.status).toBe(200)
     expect(replaced.headers.get('ETag')).toBe('"1"')
   })
@@ -93,7 +93,7 @@ describe('PUT weights', () => {
 
   it('answers 412 when If-Match names another version', async () => {
     const before = await storedModel('served')
-    const bytes = (await trainedElsewhere()).toBytes()
+    const bytes = (await trainedElsewhere()).toBytes() as Uint8Array<ArrayBuffer>
     await expectProblem(await upload('served', bytes, { 'If-Match': '"7"' }), 412, [
       ['If-Match'],
     ])
@@ -102,7 +102,7 @@ describe('PUT weights', () => {
 
   it('answers 413 over MAX_WEIGHTS_BYTES and 422 over MAX_PARAMETERS', async () => {
     const before = await storedModel('served')
-    const bytes = (await trainedElsewhere()).toBytes()
+    const bytes = (await trainedElsewhere()).toBytes() as Uint8Array<ArrayBuffer>
     const init = {
       method: 'PUT',
       body: bytes,
