@@ -40,11 +40,11 @@ export function multiply(
     const bBlock = b + <usize>p0 * bRow
     for (let j0 = 0; j0 < wide; j0 += 8) {
       pack(bBlock + <usize>j0 * bCol, bRow, bCol, depth, 8)
-      rowsOfEight(m, n, aBlock, aRow, aCol, depth, out + (<usize>j0 << 2))
+      sweepRows(8, m, n, aBlock, aRow, aCol, depth, out + (<usize>j0 << 2))
     }
     if (narrow > wide) {
       pack(bBlock + <usize>wide * bCol, bRow, bCol, depth, 4)
-      rowsOfFour(m, n, aBlock, aRow, aCol, depth, out + (<usize>wide << 2))
+      sweepRows(4, m, n, aBlock, aRow, aCol, depth, out + (<usize>wide << 2))
     }
   }
   for (let j = narrow; j < n; j++) {
@@ -76,33 +76,25 @@ function pack(
   }
 }
 
-// Runs the 8-wide panel down every row: 4 rows at a time, then one by one.
-function rowsOfEight(
-  m: i32, n: i32, a: usize, aRow: usize, aCol: usize, depth: i32, out: usize,
+// Runs the packed panel, 8 or 4 wide, down every row: 4 rows at a time,
+// then one by one.
+function sweepRows(
+  width: i32, m: i32, n: i32,
+  a: usize, aRow: usize, aCol: usize, depth: i32, out: usize,
 ): void {
   const outRow = <usize>n << 2
   let i = 0
   for (; i + 4 <= m; i += 4) {
-    const rows = out + <usize>i * outRow
-    tile4x8(a + <usize>i * aRow, aRow, aCol, depth, rows, outRow)
+    const from = a + <usize>i * aRow
+    const to = out + <usize>i * outRow
+    if (width == 8) tile4x8(from, aRow, aCol, depth, to, outRow)
+    else tile4x4(from, aRow, aCol, depth, to, outRow)
   }
   for (; i < m; i++) {
-    tile1x8(a + <usize>i * aRow, aCol, depth, out + <usize>i * outRow)
-  }
-}
-
-// Runs the 4-wide panel down every row: 4 rows at a time, then one by one.
-function rowsOfFour(
-  m: i32, n: i32, a: usize, aRow: usize, aCol: usize, depth: i32, out: usize,
-): void {
-  const outRow = <usize>n << 2
-  let i = 0
-  for (; i + 4 <= m; i += 4) {
-    const rows = out + <usize>i * outRow
-    tile4x4(a + <usize>i * aRow, aRow, aCol, depth, rows, outRow)
-  }
-  for (; i < m; i++) {
-    tile1x4(a + <usize>i * aRow, aCol, depth, out + <usize>i * outRow)
+    const from = a + <usize>i * aRow
+    const to = out + <usize>i * outRow
+    if (width == 8) tile1x8(from, aCol, depth, to)
+    else tile1x4(from, aCol, depth, to)
   }
 }
 
