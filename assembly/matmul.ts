@@ -5,7 +5,8 @@
 //   column panels  j0 += 8, then 4    copies B[p0.., j0..] into one run
 //   row blocks     i0 += 4, then 1    a tile of accumulators in registers
 //   depth          p                  one rank-1 update of that tile
-// Columns past the last multiple of 4 use a scalar loop.
+// The last panel may hold 1 to 3 columns: it is padded with zeros and its
+// tiles read and write only the lanes that exist.
 //
 // Every out value starts from zero and adds a[i,p]·b[p,j] in the order
 // p = 0..k-1, a multiply then an add (never fused), so it is bit-identical
@@ -27,7 +28,6 @@ export function multiply(
   out: usize,
 ): void {
   const wide = n & ~7
-  const narrow = n & ~3
   const aRow = <usize>aRowStride << 2
   const aCol = <usize>aColStride << 2
   const bRow = <usize>bRowStride << 2
@@ -38,27 +38,23 @@ export function multiply(
     const depth = min(PANEL_DEPTH, k - p0)
     const aBlock = a + <usize>p0 * aCol
     const bBlock = b + <usize>p0 * bRow
-    for (let j0 = 0; j0 < wide; j0 += 8) {
-      pack(bBlock + <usize>j0 * bCol, bRow, bCol, depth, 8)
-      sweepRows(8, m, n, aBlock, aRow, aCol, depth, out + (<usize>j0 << 2))
+    for (let j0 = 0; j0 < n; j0 += j0 < wide ? 8 : 4) {
+      const width = j0 < wide ? 8 : 4
+      const cols = min(width, n - j0)
+      pack(bBlock + <usize>j0 * bCol, bRow, bCol, depth, width, cols)
+      const to = out + (<usize>j0 << 2)
+      sweepRows(width, cols, m, n, aBlock, aRow, aCol, depth, to)
     }
-    if (narrow > wide) {
-      pack(bBlock + <usize>wide * bCol, bRow, bCol, depth, 4)
-      sweepRows(4, m, n, aBlock, aRow, aCol, depth, out + (<usize>wide << 2))
-    }
-  }
-  for (let j = narrow; j < n; j++) {
-    const column = b + <usize>j * bCol
-    scalarColumn(m, k, n, a, aRow, aCol, column, bRow, out + (<usize>j << 2))
   }
 }
 
-// Copies `depth` rows of `width` columns of B into the panel, row by row.
+// Copies `depth` rows of `cols` columns of B into the panel, row by row,
+// padding each row with zeros to `width`.
 function pack(
-  b: usize, bRow: usize, bCol: usize, depth: i32, width: i32,
+  b: usize, bRow: usize, bCol: usize, depth: i32, width: i32, cols: i32,
 ): void {
   let to = panel
-  if (bCol == 4) {
+  if (bCol == 4 && cols == width) {
     for (let p = 0; p < depth; p++) {
       v128.store(to, v128.load(b))
       if (width == 8) v128.store(to, v128.load(b, 16), 16)
@@ -69,7 +65,8 @@ function pack(
   }
   for (let p = 0; p < depth; p++) {
     for (let j = 0; j < width; j++) {
-      store<f32>(to + (<usize>j << 2), load<f32>(b + <usize>j * bCol))
+      const value = j < cols ? load<f32>(b + <usize>j * bCol) : 0
+      store<f32>(to + (<usize>j << 2), value)
     }
     b += bRow
     to += <usize>width << 2
@@ -77,9 +74,9 @@ function pack(
 }
 
 // Runs the packed panel, 8 or 4 wide, down every row: 4 rows at a time,
-// then one by one.
+// then one by one. Only a 4-wide panel may have fewer `cols`.
 function sweepRows(
-  width: i32, m: i32, n: i32,
+  width: i32, cols: i32, m: i32, n: i32,
   a: usize, aRow: usize, aCol: usize, depth: i32, out: usize,
 ): void {
   const outRow = <usize>n << 2
@@ -88,13 +85,13 @@ function sweepRows(
     const from = a + <usize>i * aRow
     const to = out + <usize>i * outRow
     if (width == 8) tile4x8(from, aRow, aCol, depth, to, outRow)
-    else tile4x4(from, aRow, aCol, depth, to, outRow)
+    else tile4x4(from, aRow, aCol, depth, to, outRow, cols)
   }
   for (; i < m; i++) {
     const from = a + <usize>i * aRow
     const to = out + <usize>i * outRow
     if (width == 8) tile1x8(from, aCol, depth, to)
-    else tile1x4(from, aCol, depth, to)
+    else tile1x4(from, aCol, depth, to, cols)
   }
 }
 
@@ -151,17 +148,18 @@ function tile1x8(a: usize, aCol: usize, depth: i32, out: usize): void {
   v128.store(out, c1, 16)
 }
 
-// Adds 4 rows of A times the 4-wide panel into out.
+// Adds 4 rows of A times the 4-wide panel into `cols` columns of out.
 function tile4x4(
-  a: usize, aRow: usize, aCol: usize, depth: i32, out: usize, outRow: usize,
+  a: usize, aRow: usize, aCol: usize, depth: i32,
+  out: usize, outRow: usize, cols: i32,
 ): void {
   const aRow2 = aRow << 1
   const aRow3 = aRow2 + aRow
   const out1 = out + outRow
   const out2 = out1 + outRow
   const out3 = out2 + outRow
-  let c0 = v128.load(out), c1 = v128.load(out1)
-  let c2 = v128.load(out2), c3 = v128.load(out3)
+  let c0 = loadLanes(out, cols), c1 = loadLanes(out1, cols)
+  let c2 = loadLanes(out2, cols), c3 = loadLanes(out3, cols)
   let b = panel
   for (let p = 0; p < depth; p++) {
     const b0 = v128.load(b)
@@ -172,40 +170,42 @@ function tile4x4(
     a += aCol
     b += 16
   }
-  v128.store(out, c0)
-  v128.store(out1, c1)
-  v128.store(out2, c2)
-  v128.store(out3, c3)
+  storeLanes(out, c0, cols)
+  storeLanes(out1, c1, cols)
+  storeLanes(out2, c2, cols)
+  storeLanes(out3, c3, cols)
 }
 
-// Adds one row of A times the 4-wide panel into out.
-function tile1x4(a: usize, aCol: usize, depth: i32, out: usize): void {
-  let c = v128.load(out)
+// Adds one row of A times the 4-wide panel into `cols` columns of out.
+function tile1x4(
+  a: usize, aCol: usize, depth: i32, out: usize, cols: i32,
+): void {
+  let c = loadLanes(out, cols)
   let b = panel
   for (let p = 0; p < depth; p++) {
     c = f32x4.add(c, f32x4.mul(v128.load32_splat(a), v128.load(b)))
     a += aCol
     b += 16
   }
-  v128.store(out, c)
+  storeLanes(out, c, cols)
 }
 
-// Writes one column of out with a plain scalar sum over the whole depth.
-function scalarColumn(
-  m: i32, k: i32, n: i32,
-  a: usize, aRow: usize, aCol: usize,
-  b: usize, bRow: usize,
-  out: usize,
-): void {
-  for (let i = 0; i < m; i++) {
-    let sum: f32 = 0
-    let ap = a + <usize>i * aRow
-    let bp = b
-    for (let p = 0; p < k; p++) {
-      sum += load<f32>(ap) * load<f32>(bp)
-      ap += aCol
-      bp += bRow
-    }
-    store<f32>(out + <usize>i * (<usize>n << 2), sum)
+// Reads the first `cols` (1 to 4) values at p into lanes; the rest are 0.
+function loadLanes(p: usize, cols: i32): v128 {
+  if (cols == 4) return v128.load(p)
+  let lanes = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(p))
+  if (cols > 1) lanes = f32x4.replace_lane(lanes, 1, load<f32>(p, 4))
+  if (cols > 2) lanes = f32x4.replace_lane(lanes, 2, load<f32>(p, 8))
+  return lanes
+}
+
+// Writes the first `cols` (1 to 4) lanes to p, leaving what follows alone.
+function storeLanes(p: usize, lanes: v128, cols: i32): void {
+  if (cols == 4) {
+    v128.store(p, lanes)
+    return
   }
+  store<f32>(p, f32x4.extract_lane(lanes, 0))
+  if (cols > 1) store<f32>(p, f32x4.extract_lane(lanes, 1), 4)
+  if (cols > 2) store<f32>(p, f32x4.extract_lane(lanes, 2), 8)
 }
