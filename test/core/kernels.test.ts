@@ -141,7 +141,8 @@ describe('matmul', () => {
   for (const m of SIZES) {
     for (const k of SIZES) for (const n of SIZES) shapes.push([m, k, n])
   }
-  shapes.push([67, 129, 131], [5, 300, 9], [9, 513, 12])
+  // then panels of 8 + 4 + 2 columns, and depths past one 256-row block
+  shapes.push([67, 129, 131], [3, 7, 10], [6, 260, 14], [9, 513, 12])
 
   it('matches the f64 reference and the in-order f32 loop bit-for-bit', () => {
     for (const [m, k, n] of shapes) {
