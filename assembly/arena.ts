@@ -15,6 +15,8 @@
 //   │ gradients              │ P f32, laid out as the parameters
 //   ├────────────────────────┤ deviationStart
 //   │ deviation              │ inputs f32: the std that scaling divides by
+//   ├────────────────────────┤ statisticsStart
+//   │ statistics             │ 2·inputs f64: a batch's sums, then squares
 //   ├────────────────────────┤ samplesInputs     (grown by reserveSamples)
 //   │ samples  inputs        │ capacity × inputs, raw
 //   │          targets       │ capacity × outputs
@@ -159,7 +161,7 @@ export function outputCount(): i32 {
   return layerCount == 0 ? 0 : unitsOf(layerCount - 1)
 }
 
-// --- state, backup, gradients, deviation ------------------------------------
+// --- state, backup, gradients, scaling work ---------------------------------
 
 export let parametersStart: usize = 0
 export let optimizerStart: usize = 0
@@ -168,6 +170,7 @@ export let stateBytes: usize = 0
 export let backupStart: usize = 0
 export let gradientsStart: usize = 0
 export let deviationStart: usize = 0
+export let statisticsStart: usize = 0
 
 /** Lays out every region for the layers recorded, with room for no samples. */
 export function layoutNetwork(): i32 {
@@ -182,7 +185,8 @@ export function layoutNetwork(): i32 {
   const bytes = stateEnd - <u64>networkStart
   const gradients = stateEnd + bytes
   const deviation = align16(gradients + total * 4)
-  const samples = align16(deviation + <u64>inputCount * 4)
+  const statistics = align16(deviation + <u64>inputCount * 4)
+  const samples = align16(statistics + <u64>inputCount * 16)
   if (!ensureMemory(samples)) return STATUS_OUT_OF_MEMORY
 
   parameterTotal = <i32>total
@@ -193,6 +197,7 @@ export function layoutNetwork(): i32 {
   backupStart = <usize>stateEnd
   gradientsStart = <usize>gradients
   deviationStart = <usize>deviation
+  statisticsStart = <usize>statistics
   placeParameters()
   sampleCapacity = -1
   batchCapacity = 0
@@ -227,7 +232,7 @@ export function reserveSampleRows(rows: i32): i32 {
   if (rows < 0) return STATUS_BAD_ARGUMENT
   if (rows <= sampleCapacity) return STATUS_OK
   const width = <u64>rows * 4
-  const inputs = <u64>align16(<u64>deviationStart + <u64>inputCount * 4)
+  const inputs = align16(<u64>statisticsStart + <u64>inputCount * 16)
   const targets = align16(inputs + width * <u64>inputCount)
   const outputs = align16(targets + width * <u64>outputCount())
   const order = align16(outputs + width * <u64>outputCount())

@@ -5,7 +5,7 @@
 
 import {
   batchInputs, batchTargets, deviationStart, inputCount, outputCount,
-  samplesInputs, samplesOrder, samplesTargets, scalingStart,
+  samplesInputs, samplesOrder, samplesTargets, scalingStart, statisticsStart,
 } from './arena'
 
 const SMALLEST_DEVIATION: f32 = 1e-6
@@ -27,32 +27,65 @@ export function setScalingSamples(count: f64): void { mergedCount = count }
 
 /** Merges the first `rows` raw samples into the running mean and variance. */
 export function mergeStatistics(rows: i32): void {
-  const before = mergedCount
-  const added = <f64>rows
-  const total = before + added
+  const means = statisticsStart
+  const squares = statisticsStart + (<usize>inputCount << 3)
   const rowBytes = <usize>inputCount << 2
-  for (let i = 0; i < inputCount; i++) {
-    const column = samplesInputs + (<usize>i << 2)
-    let sum: f64 = 0
-    for (let r = 0; r < rows; r++) {
-      sum += <f64>load<f32>(column + <usize>r * rowBytes)
-    }
-    const batchMean = sum / added
-    let squares: f64 = 0
-    for (let r = 0; r < rows; r++) {
-      const centred = <f64>load<f32>(column + <usize>r * rowBytes) - batchMean
-      squares += centred * centred
-    }
-    const meanAt = scalingStart + (<usize>i << 2)
-    const varianceAt = meanAt + rowBytes
-    const mean = <f64>load<f32>(meanAt)
-    const shift = batchMean - mean
-    const spread = <f64>load<f32>(varianceAt) * before + squares +
-      shift * shift * before * added / total
-    store<f32>(meanAt, <f32>(mean + shift * added / total))
-    store<f32>(varianceAt, <f32>(spread / total))
+  memory.fill(means, 0, <usize>inputCount << 4)
+  // row by row, each feature still adding its rows in order
+  for (let r = 0; r < rows; r++) {
+    addRow(samplesInputs + <usize>r * rowBytes, means, 0, false)
   }
-  mergedCount = total
+  const added = <f64>rows
+  for (let i = 0; i < inputCount; i++) {
+    const at = means + (<usize>i << 3)
+    store<f64>(at, load<f64>(at) / added)
+  }
+  for (let r = 0; r < rows; r++) {
+    addRow(samplesInputs + <usize>r * rowBytes, squares, means, true)
+  }
+  for (let i = 0; i < inputCount; i++) {
+    const at = <usize>i << 3
+    mergeFeature(i, load<f64>(means + at), load<f64>(squares + at), added)
+  }
+  mergedCount += added
+}
+
+// sums[i] += x_i, or (x_i − mean_i)² when `square`, in f64, two at a time
+function addRow(row: usize, sums: usize, means: usize, square: bool): void {
+  let i = 0
+  for (; i + 2 <= inputCount; i += 2) {
+    const pair = v128.load64_zero(row + (<usize>i << 2))
+    let value = f64x2.promote_low_f32x4(pair)
+    if (square) {
+      value = f64x2.sub(value, v128.load(means + (<usize>i << 3)))
+      value = f64x2.mul(value, value)
+    }
+    const at = sums + (<usize>i << 3)
+    v128.store(at, f64x2.add(v128.load(at), value))
+  }
+  for (; i < inputCount; i++) {
+    let value = <f64>load<f32>(row + (<usize>i << 2))
+    if (square) {
+      value -= load<f64>(means + (<usize>i << 3))
+      value *= value
+    }
+    const at = sums + (<usize>i << 3)
+    store<f64>(at, load<f64>(at) + value)
+  }
+}
+
+// folds one feature's batch mean and squared deviations into the state
+function mergeFeature(i: i32, batchMean: f64, squares: f64, added: f64): void {
+  const before = mergedCount
+  const total = before + added
+  const meanAt = scalingStart + (<usize>i << 2)
+  const varianceAt = meanAt + (<usize>inputCount << 2)
+  const mean = <f64>load<f32>(meanAt)
+  const shift = batchMean - mean
+  const spread = <f64>load<f32>(varianceAt) * before + squares +
+    shift * shift * before * added / total
+  store<f32>(meanAt, <f32>(mean + shift * added / total))
+  store<f32>(varianceAt, <f32>(spread / total))
 }
 
 /** Writes each input's std (1 where below 1e-6) for the passes that follow. */
