@@ -53,7 +53,7 @@ export function tooBig(parameters: number): EdgepropError {
     path: ['layers'],
     message:
       `layers need ${parameters} parameters and their optimizer state, more than ` +
-      'wasm memory (4 GiB) holds with its buffers; use fewer or smaller layers',
+      'wasm memory (2 GiB) holds with its buffers; use fewer or smaller layers',
   }])
 }
 
