@@ -19,6 +19,7 @@ import { mountMetaRoutes } from './routes/meta.ts'
 import { modelRoutes } from './routes/models.ts'
 import { predictRoutes } from './routes/predict.ts'
 import { trainingRoutes } from './routes/training.ts'
+import { versionRoutes } from './routes/versions.ts'
 import { weightsRoutes } from './routes/weights.ts'
 
 /** Answers the CORS origin for a request, from the CORS_ORIGINS var. */
@@ -81,12 +82,13 @@ export function createApp() {
   app.use('*', cors({
     origin: (origin, c) => allowedOrigin(origin, c.env.CORS_ORIGINS),
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'If-Match'],
-    exposeHeaders: ['ETag', 'Location', 'X-Request-Id'],
+    allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'],
+    exposeHeaders: ['ETag', 'Location', 'X-Request-Id', 'Idempotent-Replayed'],
     maxAge: 600,
   }))
   app.use('/v1/*', withLimits, requireTenant(), limitBody)
-  for (const routes of [modelRoutes, trainingRoutes, predictRoutes, weightsRoutes]) {
+  const groups = [modelRoutes, trainingRoutes, predictRoutes, weightsRoutes, versionRoutes]
+  for (const routes of groups) {
     app.route('/v1', routes())
   }
   mountMetaRoutes(app)

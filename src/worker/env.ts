@@ -20,6 +20,7 @@ export interface Env {
   MAX_PARAMETERS?: string
   MAX_WORK?: string
   MODEL_CACHE_SECONDS?: string
+  KEEP_VERSIONS?: string
 }
 
 /** Describes the Hono context: bindings plus what middleware sets. */

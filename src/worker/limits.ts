@@ -15,6 +15,7 @@ export interface Limits {
   maxParameters: number
   maxWork: number
   modelCacheSeconds: number
+  keepVersions: number
 }
 
 type LimitVar = Exclude<keyof Env, 'MODELS' | 'TRAINER' | 'API_TOKENS' | 'CORS_ORIGINS'>
@@ -28,6 +29,7 @@ export const LIMIT_VARS: Record<keyof Limits, { name: LimitVar; fallback: number
   maxParameters: { name: 'MAX_PARAMETERS', fallback: 500_000 },
   maxWork: { name: 'MAX_WORK', fallback: 200_000_000 },
   modelCacheSeconds: { name: 'MODEL_CACHE_SECONDS', fallback: 5 },
+  keepVersions: { name: 'KEEP_VERSIONS', fallback: 5 },
 }
 
 /** Reports a var that cannot be used, naming it and the fix. */

@@ -92,15 +92,39 @@ export interface CreateRequest extends ModelAddress {
   blob: Uint8Array
 }
 
+/** Carries the preconditions a changing call may send. */
+export interface Preconditions {
+  /** The If-Match header: apply only to these versions. */
+  ifMatch?: string
+  /** The Idempotency-Key header: apply once, answer the same on a retry. */
+  idempotencyKey?: string
+}
+
 /** Asks a trainer to apply one batch. */
-export interface TrainRequest extends ModelAddress {
+export interface TrainRequest extends ModelAddress, Preconditions {
   x: number[] | number[][]
   y: unknown
   epochs?: number
   batchSize?: number
   shuffle?: boolean
-  ifMatch?: string
   maxWork: number
+}
+
+/** Asks a trainer to make a kept version current again, as a new version. */
+export interface RollbackRequest extends ModelAddress, Preconditions {
+  version: number
+}
+
+/** Asks a trainer to predict from its current state (a strong read). */
+export interface PredictRequest extends ModelAddress {
+  x: number[] | number[][]
+}
+
+/** Answers a change that may have been a replay of an earlier one. */
+export interface Applied<T> {
+  value: T
+  /** True when an Idempotency-Key matched an earlier call, which was not re-applied. */
+  replayed: boolean
 }
 
 /** Asks a trainer to replace (or create) its model with an uploaded blob. */
@@ -112,6 +136,29 @@ export interface ReplaceRequest extends ModelAddress {
 /** Asks a trainer to forget its model. */
 export interface RemoveRequest extends ModelAddress {
   ifMatch?: string
+}
+
+/** Names how a version came to be. */
+export type VersionChange = 'create' | 'train' | 'upload' | 'rollback'
+
+/** Describes one kept version in a model's history. */
+export interface VersionInfo {
+  version: number
+  change: VersionChange
+  /** For a rollback: the version it restored. */
+  from?: number
+  stats: TrainingStats
+  updatedAt: string
+  /** Size of the version's model file. */
+  bytes: number
+}
+
+/** Lists a model's kept versions, newest first. */
+export interface VersionList {
+  id: string
+  version: number
+  keep: number
+  versions: VersionInfo[]
 }
 
 /** Reports one applied batch. */

@@ -34,6 +34,7 @@ export const PROBLEM_KINDS = {
   'not-found': { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
   'precondition-failed': { status: 412, title: 'Precondition failed' },
+  'idempotency-key-reused': { status: 422, title: 'Idempotency key reused' },
   'not-configured': { status: 503, title: 'Not configured' },
   internal: { status: 500, title: 'Internal server error' },
 } as const

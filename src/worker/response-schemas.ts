@@ -82,6 +82,28 @@ export const Prediction = z
   })
   .openapi('Prediction')
 
+/** Describes one kept version. */
+export const VersionInfo = z
+  .object({
+    version: z.int(),
+    change: z.enum(['create', 'train', 'upload', 'rollback']),
+    from: z.int().optional().openapi({ description: 'the version a rollback restored' }),
+    stats: Stats,
+    updatedAt: z.string(),
+    bytes: z.int().openapi({ description: 'size of the model file' }),
+  })
+  .openapi('VersionInfo')
+
+/** Lists a model's kept versions, newest first. */
+export const VersionList = z
+  .object({
+    id: z.string(),
+    version: z.int().openapi({ description: 'the current version' }),
+    keep: z.int().openapi({ description: 'how many versions are kept (KEEP_VERSIONS)' }),
+    versions: z.array(VersionInfo),
+  })
+  .openapi('VersionList')
+
 /** Says the Worker is up. */
 export const Health = z.object({ status: z.literal('ok') }).openapi('Health')
 
@@ -95,3 +117,20 @@ export const COMMON_PROBLEMS = {
   401: problemResponse('missing or unknown bearer token'),
   503: problemResponse('no API tokens configured'),
 } as const
+
+/** Describes the ETag header of an answer that names a version. */
+export const ETAG_HEADER = {
+  ETag: {
+    description: 'the version the answer is about, as "N"',
+    schema: { type: 'string' as const, example: '"3"' },
+  },
+}
+
+/** Describes the headers of a change that may have been replayed. */
+export const REPLAY_HEADERS = {
+  ...ETAG_HEADER,
+  'Idempotent-Replayed': {
+    description: 'true when the answer repeats an earlier call with this Idempotency-Key',
+    schema: { type: 'string' as const, enum: ['true'] },
+  },
+}

@@ -92,3 +92,38 @@ export const IfMatchHeaders = z.object({
     example: '"3"',
   }),
 })
+
+/** Validates the optional `Idempotency-Key` header beside `If-Match`. */
+export const IdempotentHeaders = IfMatchHeaders.extend({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, {
+      error: 'expected 1 to 255 visible ASCII characters, such as a UUID',
+    })
+    .optional()
+    .openapi({
+      description:
+        'apply this call once: a retry with the same key and body answers ' +
+        'the first result (with Idempotent-Replayed: true); the same key ' +
+        'with another body answers 422. Kept for 24 hours.',
+      example: '5f2c7a0e-1b7e-4a53-9d55-8c1f0e2b6a41',
+    }),
+})
+
+/** Validates `?consistency=`: KV (the default) or the model's trainer. */
+export const ConsistencyQuery = z.object({
+  consistency: z.enum(['eventual', 'strong']).optional().openapi({
+    description:
+      'eventual (default): read the KV snapshot, fast everywhere, possibly a ' +
+      'few seconds old; strong: read the trainer, which has every change that ' +
+      'was answered',
+    example: 'strong',
+  }),
+})
+
+/** Validates the body of POST /v1/models/:id/rollback. */
+export const RollbackBody = z
+  .strictObject({
+    version: z.int().min(0).openapi({ description: 'a kept version', example: 3 }),
+  })
+  .openapi('Rollback')

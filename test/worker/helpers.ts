@@ -2,11 +2,18 @@
  * Helpers for the API tests in workerd: requests through the Worker's own
  * fetch handler, problem assertions, and reads of what KV holds.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { expect } from 'vitest'
 import worker from '../../src/worker/index.ts'
 import type { Env } from '../../src/worker/env.ts'
+import type { ModelTrainer } from '../../src/worker/model-trainer.ts'
+import { trainerFor } from '../../src/worker/trainer-client.ts'
+import { readTrainer } from '../../src/worker/trainer-storage.ts'
 import { ACME_TOKEN } from './tokens.ts'
 
 /** Exposes the worker's bindings, typed. */
@@ -74,6 +81,47 @@ export async function expectProblem(
   if (paths) expect(body.errors.map((e) => e.path)).toEqual(paths)
   for (const error of body.errors) expect(error.message.length).toBeGreaterThan(0)
   return body
+}
+
+/** Reads a trainer's storage: every key, and the model it holds (or null). */
+export async function trainerCopy(id: string, tenant = 'acme') {
+  const stub = trainerFor(testEnv, tenant, id)
+  return runInDurableObject(stub, async (trainer: ModelTrainer, state) => {
+    const keys = [...(await state.storage.list()).keys()]
+    const { model, tombstone } = await readTrainer(state.storage)
+    const alarm = await state.storage.getAlarm()
+    return { keys, model, tombstone, alarm, writes: trainer.publisher.writes }
+  })
+}
+
+/**
+ * Reads what a change may alter in a trainer (its model, history and keys),
+ * leaving out the publishing bookkeeping that moves on its own.
+ */
+export async function trainerState(id: string, tenant = 'acme') {
+  const { keys, model, tombstone } = await trainerCopy(id, tenant)
+  return { keys: keys.filter((key) => key !== 'published'), model, tombstone }
+}
+
+/**
+ * Waits (at most `timeoutMs`) until the trainer has no publish pending and
+ * KV holds exactly its state; returns both. Publishing is paced, so this
+ * takes up to about a second after a change.
+ */
+export async function published(id: string, tenant = 'acme', timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const trainer = await trainerCopy(id, tenant)
+    const kv = await storedModel(id, tenant)
+    const same = trainer.model
+      ? kv.meta !== null && JSON.parse(kv.meta).version === trainer.model.record.version
+      : kv.meta === null && kv.blob === null
+    if (same && trainer.alarm === null) return { trainer, kv }
+    if (Date.now() > deadline) {
+      throw new Error(`KV did not catch up with trainer ${tenant}/${id} in ${timeoutMs} ms`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }
 
 /** Reads what KV holds for a model: the record text and the blob bytes. */

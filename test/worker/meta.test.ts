@@ -9,6 +9,11 @@ import type { AppEnv } from '../../src/worker/env.ts'
 import { requestLog } from '../../src/worker/request-log.ts'
 import { api, expectProblem, withVars } from './helpers.ts'
 
+interface Operation {
+  parameters?: { in: string; name: string }[]
+  responses: Record<string, { headers?: Record<string, unknown> }>
+}
+
 describe('open routes', () => {
   it('answers /healthz without a token', async () => {
     const response = await api('/healthz', {}, null)
@@ -33,15 +38,40 @@ describe('open routes', () => {
       'GET /healthz',
       'GET /v1/models',
       'GET /v1/models/{id}',
+      'GET /v1/models/{id}/versions',
       'GET /v1/models/{id}/weights',
       'POST /v1/models',
       'POST /v1/models/{id}/predict',
+      'POST /v1/models/{id}/rollback',
       'POST /v1/models/{id}/train-small-batch',
       'PUT /v1/models/{id}/weights',
     ])
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['ModelSpec', 'TrainBatch', 'Problem', 'Prediction']),
+      expect.arrayContaining([
+        'ModelSpec', 'TrainBatch', 'Problem', 'Prediction', 'VersionList', 'Rollback',
+      ]),
     )
+  })
+
+  it('documents the consistency query, the precondition headers and ETags', async () => {
+    const doc = (await (await api('/openapi.json', {}, null)).json()) as {
+      paths: Record<string, Record<string, Operation>>
+    }
+    const params = (path: string, method: string) =>
+      (doc.paths[path][method].parameters ?? []).map((p) => `${p.in} ${p.name}`).sort()
+    expect(params('/v1/models/{id}', 'get')).toEqual(['path id', 'query consistency'])
+    expect(params('/v1/models/{id}/predict', 'post')).toEqual(['path id', 'query consistency'])
+    expect(params('/v1/models/{id}/weights', 'get')).toEqual(['path id', 'query consistency'])
+    for (const path of ['/v1/models/{id}/train-small-batch', '/v1/models/{id}/rollback']) {
+      expect(params(path, 'post')).toEqual([
+        'header idempotency-key', 'header if-match', 'path id',
+      ])
+      const ok = doc.paths[path].post.responses['200']
+      expect(Object.keys(ok.headers ?? {}).sort()).toEqual(['ETag', 'Idempotent-Replayed'])
+      expect(doc.paths[path].post.responses).toHaveProperty('412')
+    }
+    expect(params('/v1/models/{id}', 'delete')).toEqual(['header if-match', 'path id'])
+    expect(params('/v1/models/{id}/weights', 'put')).toEqual(['header if-match', 'path id'])
   })
 
   it('serves a /docs page that reads the document', async () => {

@@ -9,8 +9,10 @@ import {
   createModel,
   expectProblem,
   irisSpec,
+  published,
   send,
   storedModel,
+  trainerState,
   withVars,
 } from './helpers.ts'
 import { BETA_TOKEN } from './tokens.ts'
@@ -26,7 +28,8 @@ describe('POST /v1/models', () => {
     expect(body).toMatchObject({ id: 'iris', version: 0, kind: 'mlp', parameterCount: 67 })
     expect(body.classes).toEqual(['setosa', 'versicolor', 'virginica'])
     expect(body.spec).toMatchObject({ seed: 7, optimizer: { beta1: 0.9 } })
-    expect((await storedModel('iris')).blob).not.toBeNull()
+    const { kv, trainer } = await published('iris')
+    expect(kv.blob).toEqual([...(trainer.model?.blob ?? [])])
   })
 
   it('generates an id when none is given', async () => {
@@ -38,11 +41,11 @@ describe('POST /v1/models', () => {
 
   it('refuses an id that is taken with 409 and keeps the first model', async () => {
     await createModel('taken')
-    const before = await storedModel('taken')
+    const before = await trainerState('taken')
     const spec = irisSpec({ seed: 8 })
     const response = await send('POST', '/v1/models', { id: 'taken', spec })
     await expectProblem(response, 409, [['id']])
-    expect(await storedModel('taken')).toEqual(before)
+    expect(await trainerState('taken')).toEqual(before)
   })
 
   it('refuses a step activation in an MLP, naming the layer', async () => {
@@ -145,6 +148,8 @@ describe('GET /v1/models', () => {
   it('lists models a page at a time with a cursor', async () => {
     // tenant beta has no other models in this file
     for (const id of ['a', 'b', 'c']) await createModel(id, irisSpec(), BETA_TOKEN)
+    // lists come from KV, which the trainers fill a moment later
+    for (const id of ['a', 'b', 'c']) await published(id, 'beta')
     const first = await api('/v1/models?limit=2', {}, BETA_TOKEN)
     expect(first.status).toBe(200)
     const page1 = (await first.json()) as { models: { id: string }[]; cursor: string }
@@ -200,13 +205,13 @@ describe('DELETE /v1/models/{id}', () => {
 
   it('answers 412 when If-Match names another version, deleting nothing', async () => {
     await createModel('kept')
-    const before = await storedModel('kept')
+    const before = await trainerState('kept')
     const response = await api('/v1/models/kept', {
       method: 'DELETE',
       headers: { 'If-Match': '"4"' },
     })
     await expectProblem(response, 412, [['If-Match']])
-    expect(await storedModel('kept')).toEqual(before)
+    expect(await trainerState('kept')).toEqual(before)
     const matching = await api('/v1/models/kept', {
       method: 'DELETE',
       headers: { 'If-Match': '"0"' },

@@ -4,7 +4,15 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { modelCache } from '../../src/worker/model-cache.ts'
-import { IRIS_X, IRIS_Y, createModel, expectProblem, send, testEnv } from './helpers.ts'
+import {
+  IRIS_X,
+  IRIS_Y,
+  createModel,
+  expectProblem,
+  published,
+  send,
+  testEnv,
+} from './helpers.ts'
 
 const PREDICT = '/v1/models/flower/predict'
 
@@ -21,6 +29,7 @@ beforeAll(async () => {
   const train = '/v1/models/flower/train-small-batch'
   const response = await send('POST', train, { x: IRIS_X, y: IRIS_Y, epochs: 60 })
   expect(response.status).toBe(200)
+  await published('flower')
 })
 
 describe('predict', () => {
@@ -44,27 +53,37 @@ describe('predict', () => {
 
   it('serves a warm model from the isolate cache without reading KV', async () => {
     await send('POST', PREDICT, { x: IRIS_X })
-    const meta = 'tenant/acme/meta/flower'
-    const blob = 'tenant/acme/blob/flower'
-    const saved = await Promise.all([
-      testEnv.MODELS.get(meta),
-      testEnv.MODELS.get(blob, 'arrayBuffer'),
-    ])
-    await testEnv.MODELS.delete(meta)
-    await testEnv.MODELS.delete(blob)
-    // with the keys gone, only the cache can answer
-    const response = await send('POST', PREDICT, { x: IRIS_X[0] })
-    expect(response.status).toBe(200)
     expect(modelCache.size).toBeGreaterThan(0)
-    await testEnv.MODELS.put(meta, saved[0] ?? '')
-    await testEnv.MODELS.put(blob, saved[1] ?? new ArrayBuffer(0), { metadata: { version: 1 } })
+    const meta = 'tenant/acme/meta/flower'
+    const saved = await testEnv.MODELS.get(meta)
+    const record = JSON.parse(saved ?? '{}') as { version: number }
+    // KV now names a version 99 the cache has never seen; the cache still answers
+    await testEnv.MODELS.put(meta, JSON.stringify({ ...record, version: 99 }))
+    const response = await send('POST', PREDICT, { x: IRIS_X[0] })
+    expect(await response.json()).toMatchObject({ version: 1 })
+    await testEnv.MODELS.put(meta, saved ?? '')
   })
 
-  it('sees a new version after training through this isolate', async () => {
+  it('sees a new version at once with ?consistency=strong, and in KV once published', async () => {
     const train = '/v1/models/flower/train-small-batch'
     await send('POST', train, { x: IRIS_X, y: IRIS_Y })
+    const strong = await send('POST', `${PREDICT}?consistency=strong`, { x: IRIS_X })
+    expect(strong.headers.get('ETag')).toBe('"2"')
+    const fresh = (await strong.json()) as PredictionJson
+    expect(fresh.version).toBe(2)
+    await published('flower')
     const out = (await (await send('POST', PREDICT, { x: IRIS_X })).json()) as PredictionJson
-    expect(out.version).toBe(2)
+    expect(out).toEqual(fresh)
+  })
+
+  it('answers for a model KV does not hold yet, from its trainer', async () => {
+    await createModel('sprout')
+    await published('sprout')
+    await testEnv.MODELS.delete('tenant/acme/meta/sprout')
+    await testEnv.MODELS.delete('tenant/acme/blob/sprout')
+    const response = await send('POST', '/v1/models/sprout/predict', { x: IRIS_X })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ id: 'sprout', version: 0 })
   })
 
   it('refuses a row of the wrong width', async () => {

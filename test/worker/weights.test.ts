@@ -12,7 +12,8 @@ import {
   expectProblem,
   irisSpec,
   send,
-  storedModel,
+  published,
+  trainerState,
   withVars,
 } from './helpers.ts'
 
@@ -36,6 +37,7 @@ async function trainedElsewhere(): Promise<Network> {
 beforeAll(async () => {
   await createModel('served')
   await send('POST', '/v1/models/served/train-small-batch', { x: IRIS_X, y: IRIS_Y })
+  await published('served')
 })
 
 describe('GET weights', () => {
@@ -66,21 +68,22 @@ describe('PUT weights', () => {
     const outputs = ((await predicted.json()) as { outputs: number[][] }).outputs
     expect(outputs).toEqual(net.predict(IRIS_X).outputs)
 
-    const replaced = await upload('imported', net.toBytes() as Uint8Array<ArrayBuffer>, { 'If-Match': '"0"' })
+    const bytes = net.toBytes() as Uint8Array<ArrayBuffer>
+    const replaced = await upload('imported', bytes, { 'If-Match': '"0"' })
     expect(replaced.status).toBe(200)
     expect(replaced.headers.get('ETag')).toBe('"1"')
   })
 
   it('refuses bytes that are not a model file, keeping the model', async () => {
-    const before = await storedModel('served')
+    const before = await trainerState('served')
     const response = await upload('served', new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))
     const problem = await expectProblem(response, 422)
     expect(problem.type).toBe('urn:edgeprop:problem:invalid-model')
-    expect(await storedModel('served')).toEqual(before)
+    expect(await trainerState('served')).toEqual(before)
   })
 
   it('refuses another content type with 400', async () => {
-    const before = await storedModel('served')
+    const before = await trainerState('served')
     const response = await api('/v1/models/served/weights', {
       method: 'PUT',
       body: '{}',
@@ -88,20 +91,20 @@ describe('PUT weights', () => {
     })
     const problem = await expectProblem(response, 400, [])
     expect(problem.detail).toMatch(/application\/octet-stream/)
-    expect(await storedModel('served')).toEqual(before)
+    expect(await trainerState('served')).toEqual(before)
   })
 
   it('answers 412 when If-Match names another version', async () => {
-    const before = await storedModel('served')
+    const before = await trainerState('served')
     const bytes = (await trainedElsewhere()).toBytes() as Uint8Array<ArrayBuffer>
     await expectProblem(await upload('served', bytes, { 'If-Match': '"7"' }), 412, [
       ['If-Match'],
     ])
-    expect(await storedModel('served')).toEqual(before)
+    expect(await trainerState('served')).toEqual(before)
   })
 
   it('answers 413 over MAX_WEIGHTS_BYTES and 422 over MAX_PARAMETERS', async () => {
-    const before = await storedModel('served')
+    const before = await trainerState('served')
     const bytes = (await trainedElsewhere()).toBytes() as Uint8Array<ArrayBuffer>
     const init = {
       method: 'PUT',
@@ -112,6 +115,6 @@ describe('PUT weights', () => {
     expect((await expectProblem(big, 413)).detail).toMatch(/MAX_WEIGHTS_BYTES = 100/)
     const wide = await withVars({ MAX_PARAMETERS: '10' }, '/v1/models/served/weights', init)
     expect((await expectProblem(wide, 422, [[]])).detail).toMatch(/MAX_PARAMETERS = 10/)
-    expect(await storedModel('served')).toEqual(before)
+    expect(await trainerState('served')).toEqual(before)
   })
 })

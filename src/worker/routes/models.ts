@@ -7,11 +7,24 @@ import { Network } from '../../core/index.ts'
 import { ensureCore } from '../core-loader.ts'
 import { assertSpecWithin } from '../limit-checks.ts'
 import { cacheKey, modelCache } from '../model-cache.ts'
-import { type ModelRecord, missingModel, unwrap } from '../model-record.ts'
+import { readRecord } from '../model-reads.ts'
+import { type ModelRecord, unwrap } from '../model-record.ts'
 import { ModelStore } from '../model-store.ts'
-import { COMMON_PROBLEMS, Model, ModelList, problemResponse } from '../response-schemas.ts'
+import {
+  COMMON_PROBLEMS,
+  ETAG_HEADER,
+  Model,
+  ModelList,
+  problemResponse,
+} from '../response-schemas.ts'
 import { createRouter } from '../router.ts'
-import { CreateModelBody, IdParams, IfMatchHeaders, ListQuery } from '../schemas.ts'
+import {
+  ConsistencyQuery,
+  CreateModelBody,
+  IdParams,
+  IfMatchHeaders,
+  ListQuery,
+} from '../schemas.ts'
 import { trainerFor } from '../trainer-client.ts'
 import { etag } from '../versions.ts'
 
@@ -53,9 +66,13 @@ const getModel = createRoute({
   path: '/models/{id}',
   summary: 'Read a model: spec, version (also as ETag), training stats',
   security,
-  request: { params: IdParams },
+  request: { params: IdParams, query: ConsistencyQuery },
   responses: {
-    200: { description: 'the model', content: { 'application/json': { schema: Model } } },
+    200: {
+      description: 'the model',
+      headers: ETAG_HEADER,
+      content: { 'application/json': { schema: Model } },
+    },
     404: problemResponse('no such model'),
     ...COMMON_PROBLEMS,
   },
@@ -64,7 +81,7 @@ const getModel = createRoute({
 const deleteModel = createRoute({
   method: 'delete',
   path: '/models/{id}',
-  summary: 'Delete a model',
+  summary: 'Delete a model: its trainer state, its history and its KV keys',
   security,
   request: { params: IdParams, headers: IfMatchHeaders },
   responses: {
@@ -106,8 +123,8 @@ export function modelRoutes() {
 
   router.openapi(getModel, async (c) => {
     const { id } = c.req.valid('param')
-    const record = await new ModelStore(c.env.MODELS, c.get('tenant')).getRecord(id)
-    if (!record) throw missingModel(id)
+    const { consistency } = c.req.valid('query')
+    const record = await readRecord({ env: c.env, tenant: c.get('tenant'), id, consistency })
     c.header('ETag', etag(record.version))
     return c.json(record as ModelRecord & z.infer<typeof Model>, 200)
   })

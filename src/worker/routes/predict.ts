@@ -1,14 +1,14 @@
 /**
  * POST /v1/models/{id}/predict: outputs for each row and, for classifiers,
- * the label and class probabilities. Reads KV through the isolate's cache.
+ * the label and class probabilities. Reads KV through the isolate's cache,
+ * or the model's trainer with `?consistency=strong`.
  */
 import { createRoute } from '@hono/zod-openapi'
 import { assertRowsWithin } from '../limit-checks.ts'
-import { networkFor } from '../model-cache.ts'
-import { ModelStore } from '../model-store.ts'
-import { COMMON_PROBLEMS, Prediction, problemResponse } from '../response-schemas.ts'
+import { predictWith } from '../model-reads.ts'
+import { COMMON_PROBLEMS, ETAG_HEADER, Prediction, problemResponse } from '../response-schemas.ts'
 import { createRouter } from '../router.ts'
-import { IdParams, PredictBody } from '../schemas.ts'
+import { ConsistencyQuery, IdParams, PredictBody } from '../schemas.ts'
 import { etag } from '../versions.ts'
 
 const predict = createRoute({
@@ -18,11 +18,13 @@ const predict = createRoute({
   security: [{ Bearer: [] }],
   request: {
     params: IdParams,
+    query: ConsistencyQuery,
     body: { content: { 'application/json': { schema: PredictBody } }, required: true },
   },
   responses: {
     200: {
       description: 'predictions',
+      headers: ETAG_HEADER,
       content: { 'application/json': { schema: Prediction } },
     },
     400: problemResponse('malformed JSON or not JSON'),
@@ -40,14 +42,13 @@ export function predictRoutes() {
   router.openapi(predict, async (c) => {
     const { id } = c.req.valid('param')
     const { x } = c.req.valid('json')
+    const { consistency } = c.req.valid('query')
     const limits = c.get('limits')
     assertRowsWithin(x, limits)
-    const store = new ModelStore(c.env.MODELS, c.get('tenant'))
-    const maxAgeMs = limits.modelCacheSeconds * 1000
-    const { net, version } = await networkFor(store, c.get('tenant'), id, maxAgeMs)
-    const out = net.predict(x)
-    c.header('ETag', etag(version))
-    return c.json({ id, version, ...out }, 200)
+    const target = { env: c.env, tenant: c.get('tenant'), id, consistency }
+    const out = await predictWith(target, x, limits.modelCacheSeconds * 1000)
+    c.header('ETag', etag(out.version))
+    return c.json(out, 200)
   })
 
   return router

@@ -1,14 +1,19 @@
 /**
  * POST /v1/models/{id}/train-small-batch: one batch, applied by the
- * model's trainer in arrival order.
+ * model's trainer in arrival order, once per Idempotency-Key.
  */
 import { createRoute } from '@hono/zod-openapi'
 import { assertRowsWithin } from '../limit-checks.ts'
 import { cacheKey, modelCache } from '../model-cache.ts'
 import { unwrap } from '../model-record.ts'
-import { COMMON_PROBLEMS, TrainResult, problemResponse } from '../response-schemas.ts'
+import {
+  COMMON_PROBLEMS,
+  REPLAY_HEADERS,
+  TrainResult,
+  problemResponse,
+} from '../response-schemas.ts'
 import { createRouter } from '../router.ts'
-import { IdParams, IfMatchHeaders, TrainBody } from '../schemas.ts'
+import { IdParams, IdempotentHeaders, TrainBody } from '../schemas.ts'
 import { trainerFor } from '../trainer-client.ts'
 import { etag } from '../versions.ts'
 
@@ -19,19 +24,23 @@ const trainSmallBatch = createRoute({
   security: [{ Bearer: [] }],
   request: {
     params: IdParams,
-    headers: IfMatchHeaders,
+    headers: IdempotentHeaders,
     body: { content: { 'application/json': { schema: TrainBody } }, required: true },
   },
   responses: {
     200: {
-      description: 'applied',
+      description: 'applied (or, for a repeated Idempotency-Key, applied before)',
+      headers: REPLAY_HEADERS,
       content: { 'application/json': { schema: TrainResult } },
     },
     400: problemResponse('malformed JSON or not JSON'),
     404: problemResponse('no such model'),
     412: problemResponse('If-Match names another version'),
     413: problemResponse('body over MAX_BODY_BYTES'),
-    422: problemResponse('bad rows or labels, over a limit, or training diverged'),
+    422: problemResponse(
+      'bad rows or labels, over a limit, training diverged, or an ' +
+        'Idempotency-Key reused with another body',
+    ),
     ...COMMON_PROBLEMS,
   },
 })
@@ -46,17 +55,20 @@ export function trainingRoutes() {
     const tenant = c.get('tenant')
     const limits = c.get('limits')
     assertRowsWithin(body.x, limits)
+    const headers = c.req.valid('header')
     const outcome = await trainerFor(c.env, tenant, id).train({
       ...body,
       tenant,
       id,
-      ifMatch: c.req.valid('header')['if-match'],
+      ifMatch: headers['if-match'],
+      idempotencyKey: headers['idempotency-key'],
       maxWork: limits.maxWork,
     })
     modelCache.delete(cacheKey(tenant, id))
-    const result = unwrap(outcome)
-    c.header('ETag', etag(result.version))
-    return c.json(result, 200)
+    const { value, replayed } = unwrap(outcome)
+    c.header('ETag', etag(value.version))
+    if (replayed) c.header('Idempotent-Replayed', 'true')
+    return c.json(value, 200)
   })
 
   return router

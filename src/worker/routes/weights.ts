@@ -7,16 +7,17 @@ import { Network } from '../../core/index.ts'
 import { ensureCore } from '../core-loader.ts'
 import { assertParametersWithin } from '../limit-checks.ts'
 import { cacheKey, modelCache } from '../model-cache.ts'
-import { type ModelRecord, missingModel, unwrap } from '../model-record.ts'
-import { ModelStore } from '../model-store.ts'
-import { COMMON_PROBLEMS, Model, problemResponse } from '../response-schemas.ts'
+import { readWeights } from '../model-reads.ts'
+import { type ModelRecord, unwrap } from '../model-record.ts'
+import { COMMON_PROBLEMS, ETAG_HEADER, Model, problemResponse } from '../response-schemas.ts'
 import { createRouter } from '../router.ts'
-import { IdParams, IfMatchHeaders } from '../schemas.ts'
+import { ConsistencyQuery, IdParams, IfMatchHeaders } from '../schemas.ts'
 import { trainerFor } from '../trainer-client.ts'
 import { etag } from '../versions.ts'
 import { problem } from '../problem.ts'
 
 const BINARY = 'application/octet-stream'
+const modelJson = { 'application/json': { schema: Model } }
 const Binary = z.string().openapi({ format: 'binary' })
 
 const getWeights = createRoute({
@@ -24,9 +25,13 @@ const getWeights = createRoute({
   path: '/models/{id}/weights',
   summary: 'Download the model in the binary format',
   security: [{ Bearer: [] }],
-  request: { params: IdParams },
+  request: { params: IdParams, query: ConsistencyQuery },
   responses: {
-    200: { description: 'the model file', content: { [BINARY]: { schema: Binary } } },
+    200: {
+      description: 'the model file',
+      headers: ETAG_HEADER,
+      content: { [BINARY]: { schema: Binary } },
+    },
     404: problemResponse('no such model'),
     ...COMMON_PROBLEMS,
   },
@@ -43,8 +48,8 @@ const putWeights = createRoute({
     body: { content: { [BINARY]: { schema: Binary } }, required: true },
   },
   responses: {
-    200: { description: 'replaced', content: { 'application/json': { schema: Model } } },
-    201: { description: 'created', content: { 'application/json': { schema: Model } } },
+    200: { description: 'replaced', headers: ETAG_HEADER, content: modelJson },
+    201: { description: 'created', headers: ETAG_HEADER, content: modelJson },
     400: problemResponse('not application/octet-stream'),
     412: problemResponse('If-Match names another version'),
     413: problemResponse('over MAX_WEIGHTS_BYTES'),
@@ -75,8 +80,8 @@ export function weightsRoutes() {
 
   router.openapi(getWeights, async (c) => {
     const { id } = c.req.valid('param')
-    const blob = await new ModelStore(c.env.MODELS, c.get('tenant')).getBlob(id)
-    if (!blob) throw missingModel(id)
+    const { consistency } = c.req.valid('query')
+    const blob = await readWeights({ env: c.env, tenant: c.get('tenant'), id, consistency })
     c.header('Content-Type', BINARY)
     c.header('Content-Disposition', `attachment; filename="${id}.edgeprop"`)
     c.header('ETag', etag(blob.version))
