@@ -1,0 +1,105 @@
+/**
+ * Times one piece of work the way every system in the benchmark is timed:
+ * calibrate how many calls make a repetition long enough to read a clock
+ * reliably, warm up until V8 has tiered the code up (repetition times stop
+ * falling), then time several repetitions and keep min, median and max.
+ */
+
+/** Sets how long each phase runs. */
+export interface TimingPlan {
+  /** Aims each timed repetition at about this many milliseconds. */
+  repetitionMs: number
+  /** Counts the timed repetitions. */
+  repetitions: number
+  /** Warms up for at least this long before looking for a steady state. */
+  warmupMs: number
+  /** Stops warming up after this long even if times still move. */
+  maxWarmupMs: number
+}
+
+/** Holds milliseconds per call: the fastest, middle and slowest repetition. */
+export interface Timing {
+  min: number
+  median: number
+  max: number
+  /** Counts calls in one repetition. */
+  calls: number
+  repetitions: number
+}
+
+/** Runs a full benchmark: about 50 ms a repetition, 9 of them. */
+export const FULL_PLAN: TimingPlan = {
+  repetitionMs: 50,
+  repetitions: 9,
+  warmupMs: 400,
+  maxWarmupMs: 3000,
+}
+
+/** Runs the short mode (`--quick`): fewer, shorter repetitions. */
+export const QUICK_PLAN: TimingPlan = {
+  repetitionMs: 15,
+  repetitions: 5,
+  warmupMs: 100,
+  maxWarmupMs: 800,
+}
+
+/** Returns the middle value of a list (the mean of the two middle ones). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 === 1
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+// runs `calls` calls and returns the milliseconds they took
+function clock(work: () => void, calls: number): number {
+  const start = performance.now()
+  for (let i = 0; i < calls; i++) work()
+  return performance.now() - start
+}
+
+// doubles the call count until one repetition lasts a quarter of the aim
+function calibrate(work: () => void, plan: TimingPlan): number {
+  let calls = 1
+  let elapsed = clock(work, calls)
+  while (elapsed < plan.repetitionMs / 4 && calls < 1 << 24) {
+    calls *= 2
+    elapsed = clock(work, calls)
+  }
+  const perCall = Math.max(elapsed / calls, 1e-6)
+  return Math.max(1, Math.round(plan.repetitionMs / perCall))
+}
+
+// true when the last three repetitions lie within 5% of their median
+function steady(times: readonly number[]): boolean {
+  if (times.length < 3) return false
+  const last = times.slice(-3)
+  const middle = median(last)
+  return last.every((t) => Math.abs(t - middle) <= 0.05 * middle)
+}
+
+/** Warms `work` up, then times repetitions of it; returns ms per call. */
+export function measure(work: () => void, plan: TimingPlan): Timing {
+  let calls = calibrate(work, plan)
+  const started = performance.now()
+  const warm: number[] = []
+  for (;;) {
+    warm.push(clock(work, calls))
+    const spent = performance.now() - started
+    if (spent >= plan.maxWarmupMs) break
+    if (spent >= plan.warmupMs && steady(warm)) break
+  }
+  // the tiered-up code may be much faster than the calibration saw
+  calls = Math.max(1, Math.round(calls * plan.repetitionMs / median(warm.slice(-3))))
+
+  const times: number[] = []
+  for (let r = 0; r < plan.repetitions; r++) times.push(clock(work, calls) / calls)
+  return {
+    min: Math.min(...times),
+    median: median(times),
+    max: Math.max(...times),
+    calls,
+    repetitions: plan.repetitions,
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Measures the API inside workerd, the Workers runtime. The Worker is
+ * bundled as `wrangler deploy` would upload it (minified, core.wasm as a
+ * module of its own) and run by Miniflare with wrangler.toml's bindings:
+ * local KV and Durable Objects, no dev proxy and no inspector. CPU time is
+ * read from the kernel's per-thread counters of the workerd process
+ * (/proc/<pid>/task/<tid>/schedstat) around a run of identical requests, so
+ * it counts everything workerd does for them (HTTP, auth, JSON, the Durable
+ * Object, KV writes), not just the kernels. Linux only.
+ */
+import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import { unstable_getMiniflareWorkerOptions } from 'wrangler'
+import { datasetFor, NETWORKS } from './tasks.ts'
+import type { WorkerdResult } from './targets.ts'
+
+const ROOT = new URL('..', import.meta.url).pathname
+const MODEL_ID = 'bench-784-128-10'
+
+interface Server {
+  base: string
+  headers: Record<string, string>
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+// the Worker as `wrangler deploy` bundles it, written to `outdir`
+function bundle(outdir: string): { script: string; wasm: string } {
+  const wrangler = join(ROOT, 'node_modules/wrangler/bin/wrangler.js')
+  const run = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outdir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  })
+  const wasm = run.status === 0
+    ? readdirSync(outdir).find((name) => name.endsWith('core.wasm'))
+    : undefined
+  if (wasm === undefined) {
+    throw new Error(`wrangler deploy --dry-run did not bundle the Worker:\n${run.stderr}`)
+  }
+  return { script: 'index.js', wasm }
+}
+
+// Miniflare running the bundle with wrangler.toml's bindings and one token
+async function start(outdir: string, token: string): Promise<Miniflare> {
+  const files = bundle(outdir)
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml'))
+  // the playground's static assets are not part of what is measured
+  const { assets: _assets, ...options } = workerOptions as Record<string, unknown>
+  const bindings = options.bindings as Record<string, string>
+  const miniflare = new Miniflare(convertV4MiniflareOptions({
+    ...options,
+    port: 0,
+    name: 'edgeprop',
+    rootPath: outdir,
+    modules: [
+      { type: 'ESModule', path: files.script },
+      { type: 'CompiledWasm', path: files.wasm },
+    ],
+    bindings: { ...bindings, API_TOKENS: `bench:${token}` },
+  } as Parameters<typeof convertV4MiniflareOptions>[0]))
+  await miniflare.ready
+  return miniflare
+}
+
+// the workerd processes this process started
+function workerdPids(): number[] {
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const close = stat.lastIndexOf(')')
+      const name = stat.slice(stat.indexOf('(') + 1, close)
+      const parent = Number(stat.slice(close + 2).split(' ')[1])
+      if (name === 'workerd' && parent === process.pid) pids.push(Number(entry))
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids
+}
+
+// nanoseconds on CPU so far, summed over every thread of the processes
+function cpuNanoseconds(pids: number[]): number {
+  let total = 0
+  for (const pid of pids) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+        total += Number(fields.split(' ')[0])
+      } catch {
+        // the thread ended while we looked; its time is lost either way
+      }
+    }
+  }
+  return total
+}
+
+async function call(server: Server, path: string, body?: string): Promise<void> {
+  const response = await fetch(`${server.base}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: server.headers,
+    body,
+  })
+  const text = await response.text()
+  if (!response.ok) {
+    throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`)
+  }
+}
+
+// CPU ms per call: `calls` calls in a row, then a pause for deferred work
+// (snapshot writes to KV), less what workerd burns idle over that pause
+async function cpuPerCall(
+  pids: number[], calls: number, send: () => Promise<void>,
+): Promise<number> {
+  const pauseMs = 1200
+  const idleStart = cpuNanoseconds(pids)
+  await sleep(pauseMs)
+  const idle = cpuNanoseconds(pids) - idleStart
+  const start = cpuNanoseconds(pids)
+  for (let i = 0; i < calls; i++) await send()
+  await sleep(pauseMs)
+  return (cpuNanoseconds(pids) - start - idle) / calls / 1e6
+}
+
+function trainBody(): string {
+  const data = datasetFor('wide')
+  const round = (value: number) => Math.round(value * 1000) / 1000
+  const x: number[][] = []
+  for (let r = 0; r < 64; r++) {
+    x.push(Array.from(data.features.subarray(r * 784, (r + 1) * 784), round))
+  }
+  const y = Array.from(data.classes.subarray(0, 64))
+  return JSON.stringify({ x, y, epochs: 1, batchSize: 64, shuffle: false })
+}
+
+async function measureServer(server: Server, quick: boolean): Promise<WorkerdResult> {
+  const network = NETWORKS.wide
+  const spec = {
+    kind: 'mlp', inputs: network.inputs, layers: network.layers, loss: network.loss,
+    optimizer: { name: 'sgd', learningRate: network.learningRate }, seed: 1,
+  }
+  await call(server, '/v1/models', JSON.stringify({ id: MODEL_ID, spec }))
+  const pids = workerdPids()
+  if (pids.length === 0) throw new Error('found no workerd process started by Miniflare')
+
+  const model = `/v1/models/${MODEL_ID}`
+  const body = trainBody()
+  const row = JSON.stringify({ x: JSON.parse(body).x[0] })
+  const calls = { train: quick ? 8 : 30, predict: quick ? 50 : 300, floor: quick ? 50 : 300 }
+  const train = () => call(server, `${model}/train-small-batch`, body)
+  const predict = () => call(server, `${model}/predict`, row)
+  const floor = () => call(server, model)
+  for (let i = 0; i < 10; i++) await train()
+  for (let i = 0; i < 30; i++) await Promise.all([predict(), floor()])
+  return {
+    trainCpuMs: await cpuPerCall(pids, calls.train, train),
+    predictCpuMs: await cpuPerCall(pids, calls.predict, predict),
+    floorCpuMs: await cpuPerCall(pids, calls.floor, floor),
+    calls,
+  }
+}
+
+/** Starts the bundled Worker in workerd, measures CPU per call, stops it. */
+export async function measureWorkerd(quick: boolean): Promise<WorkerdResult> {
+  const outdir = mkdtempSync(join(tmpdir(), 'edgeprop-bench-'))
+  const token = randomBytes(18).toString('base64url')
+  let miniflare: Miniflare | undefined
+  try {
+    miniflare = await start(outdir, token)
+    const url = await miniflare.ready
+    const server = {
+      base: url.origin,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    }
+    return await measureServer(server, quick)
+  } finally {
+    await miniflare?.dispose()
+    rmSync(outdir, { recursive: true, force: true })
+  }
+}
