@@ -1,7 +1,8 @@
 /**
  * Iris end to end over HTTP: `npm start`'s server, a classifier with label
  * names trained only by train-small-batch calls of 16 rows, judged on the
- * held-out quarter through predict, then downloaded and run in Node.
+ * held-out quarter through predict, then downloaded and run in Node. Reads
+ * use ?consistency=strong, so each sees the calls made just before it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Network, loadCore } from '../../src/core/index.ts'
@@ -45,7 +46,7 @@ describe('iris over HTTP', () => {
   const testY = split.test.map((i) => iris.labels[i])
 
   async function testAccuracy() {
-    const out = await call('POST', '/v1/models/iris/predict', { x: testX })
+    const out = await call('POST', '/v1/models/iris/predict?consistency=strong', { x: testX })
     const right = out.labels.filter((label: string, i: number) => label === testY[i])
     return { accuracy: right.length / testY.length, out }
   }
@@ -93,7 +94,7 @@ describe('iris over HTTP', () => {
 
     const served = (await testAccuracy()).out
     expect(served.version).toBe(calls)
-    const response = await fetch(`${server.base}/v1/models/iris/weights`, {
+    const response = await fetch(`${server.base}/v1/models/iris/weights?consistency=strong`, {
       headers: { Authorization: `Bearer ${server.token}` },
     })
     expect(response.status).toBe(200)
