@@ -188,7 +188,9 @@ function tanhBackward(
   }
 }
 
-// softmax(z)_j = e^(z_j − max z) / Σ_k e^(z_k − max z), row by row
+// softmax(z)_j = e^(z_j − max z) / Σ_k e^(z_k − max z), row by row.
+// The largest logits count e^0 = 1 directly, so a row holding ±Infinity
+// splits its mass among its largest values instead of computing ∞ − ∞.
 function softmax(rows: i32, width: i32, z: usize, out: usize): void {
   const rowBytes = <usize>width << 2
   for (let i = 0; i < rows; i++) {
@@ -199,7 +201,8 @@ function softmax(rows: i32, width: i32, z: usize, out: usize): void {
     let sum: f32 = 0
     for (let j = 0; j < width; j++) {
       const at = <usize>j << 2
-      const value = Mathf.exp(load<f32>(z + at) - largest)
+      const logit = load<f32>(z + at)
+      const value: f32 = logit == largest ? 1 : Mathf.exp(logit - largest)
       store<f32>(out + at, value)
       sum += value
     }
