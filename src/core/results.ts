@@ -47,8 +47,13 @@ export interface Prediction {
 
 /** Splits a flat rows×width buffer into rows of plain numbers. */
 export function toRows(values: Float32Array, rows: number, width: number): number[][] {
-  const out: number[][] = []
-  for (let r = 0; r < rows; r++) out.push(Array.from(values.subarray(r * width, (r + 1) * width)))
+  const out: number[][] = new Array(rows)
+  for (let r = 0; r < rows; r++) {
+    // a plain loop: Array.from over a typed array walks its iterator
+    const row: number[] = new Array(width)
+    for (let c = 0; c < width; c++) row[c] = values[r * width + c]
+    out[r] = row
+  }
   return out
 }
 

@@ -115,6 +115,13 @@ function packRow(
     return
   }
   for (let c = 0; c < width; c++) {
-    out[offset + c] = checkNumber(row[c], [...path, c], problems)
+    const value = row[c]
+    // the common case, a number f32 holds as finite, needs no path; any
+    // other value goes through checkNumber, which says what is wrong
+    if (typeof value === 'number' && Number.isFinite(Math.fround(value))) {
+      out[offset + c] = value
+    } else {
+      out[offset + c] = checkNumber(value, [...path, c], problems)
+    }
   }
 }
