@@ -8,7 +8,6 @@ import {
   discriminatedUnion,
   enum as oneOf,
   literal,
-  number,
   strictObject,
   string,
   type RefinementCtx,
@@ -17,6 +16,9 @@ import {
 } from 'zod'
 import { Activation, Optimizer, type ActivationName } from './enums.ts'
 import { EdgepropError, describe, zodIssues } from './errors.ts'
+import {
+  clipNorm, epsilon, expected, fraction, l2, learningRate, seed, wholeNumber,
+} from './spec-numbers.ts'
 
 /** Caps sizes, so one spec cannot ask for more than wasm memory holds. */
 export const LIMITS = {
@@ -27,38 +29,9 @@ export const LIMITS = {
   labelLength: 200,
 } as const
 
-const F32_MAX = 3.4028234663852886e38
 const STEP_MESSAGE =
   'a step function has no gradient, so backpropagation cannot train it; ' +
   "use sigmoid, tanh, relu or leaky-relu (or kind 'perceptron' for a threshold unit)"
-
-type Issue = { input?: unknown }
-
-/** Builds a message that says what was expected and what came instead. */
-function expected(what: string): (issue: Issue) => string {
-  return (issue) => `must be ${what}; got ${describe(issue.input)}`
-}
-
-function wholeNumber(max: number, what: string) {
-  const error = expected(`a whole number from 1 to ${max} (${what})`)
-  return number({ error }).int({ error }).min(1, { error }).max(max, { error })
-}
-
-function realNumber(what: string, min: number, max: number, open: boolean) {
-  const error = expected(what)
-  const base = number({ error }).max(max, { error })
-  return open ? base.gt(min, { error }) : base.min(min, { error })
-}
-
-const learningRate = realNumber('a positive number such as 0.01', 0, 1e30, true)
-const fraction = (example: string) =>
-  realNumber(`a number from 0 up to (not including) 1, such as ${example}`, 0, 1, false)
-    .lt(1, { error: expected(`below 1, such as ${example}`) })
-const seedError = expected('a whole number from 0 to 4294967295')
-const seed = number({ error: seedError })
-  .int({ error: seedError })
-  .min(0, { error: seedError })
-  .max(2 ** 32 - 1, { error: seedError })
 
 const activationNames = Object.keys(Activation) as [ActivationName, ...ActivationName[]]
 const activation = oneOf(activationNames, {
@@ -99,9 +72,9 @@ const optimizer = strictObject({
   nesterov: boolean({ error: expected('true or false') }).default(false),
   beta1: fraction('0.9').default(0.9),
   beta2: fraction('0.999').default(0.999),
-  epsilon: realNumber('a small positive number such as 1e-8', 0, 1, true).default(1e-8),
-  l2: realNumber('a number ≥ 0 such as 1e-4', 0, F32_MAX, false).default(0),
-  clipNorm: realNumber('a positive number such as 1', 0, F32_MAX, true).optional(),
+  epsilon: epsilon.default(1e-8),
+  l2: l2.default(0),
+  clipNorm: clipNorm.optional(),
 })
 
 const mlpObject = strictObject({
@@ -135,7 +108,7 @@ const perceptronObject = strictObject({
 /** Validates a spec and fills its defaults (all but the seed); the Worker uses it too. */
 export const specSchema = discriminatedUnion(
   'kind',
-  [mlpObject.superRefine(checkMlp), perceptronObject.superRefine(checkLabels)],
+  [mlpObject.superRefine(checkMlp), perceptronObject.superRefine(checkPerceptron)],
   {
     error: (issue) => {
       const input = issue.input
@@ -213,16 +186,27 @@ function checkLoss(spec: Output<typeof mlpObject>, ctx: Context): void {
   }
 }
 
-function checkSize(spec: Output<typeof mlpObject>, ctx: Context): void {
+function checkPerceptron(spec: Output<typeof perceptronObject>, ctx: Context): void {
+  checkSize(spec, ctx)
+  checkLabels(spec, ctx)
+}
+
+function checkSize(spec: AnySpec, ctx: Context): void {
   const count = parameterCountOf(spec)
-  if (count > LIMITS.parameters) {
-    ctx.addIssue({
+  if (count <= LIMITS.parameters) return
+  const most = `a model may have at most ${LIMITS.parameters}`
+  ctx.addIssue(spec.kind === 'mlp'
+    ? {
       code: 'custom',
       path: ['layers'],
-      message: `need ${count} parameters; a model may have at most ${LIMITS.parameters}` +
-        ' (use fewer or smaller layers)',
+      message: `need ${count} parameters; ${most} (use fewer or smaller layers)`,
+    }
+    : {
+      code: 'custom',
+      path: ['outputs'],
+      message: `and inputs need ${count} parameters, (inputs + 1) × outputs; ${most} ` +
+        '(use fewer inputs or outputs)',
     })
-  }
 }
 
 function checkLabels(spec: Output<typeof mlpObject | typeof perceptronObject>, ctx: Context) {

@@ -96,6 +96,39 @@ const refusals: [string, unknown, (string | number)[], string][] = [
     ['labels'], 'has 3 names, but the model has 2 classes'],
   ['a perceptron without outputs', { ...perceptron, outputs: undefined }, ['outputs'],
     'got missing'],
+  ['a perceptron past the parameter cap', { ...perceptron, inputs: 65_536, outputs: 65_536 },
+    ['outputs'], 'and inputs need 4295032832 parameters, (inputs + 1) × outputs; ' +
+    'a model may have at most 16777216'],
+]
+
+const sgd = (fields: object) => variant({ optimizer: { name: 'sgd', learningRate: 0.1,
+  ...fields } })
+const leaky = (alpha: number) => variant({
+  layers: [{ units: 8, activation: 'leaky-relu', alpha }, { units: 3, activation: 'softmax' }],
+})
+
+// [behaviour, spec, path, the accepted range its message must give]
+const f32Refusals: [string, unknown, (string | number)[], string][] = [
+  ['a learning rate that is 0 in f32', sgd({ learningRate: 1e-50 }),
+    ['optimizer', 'learningRate'], 'a positive number from 1e-30 to 1e30'],
+  ['a learning rate past 1e30', sgd({ learningRate: 1e31 }),
+    ['optimizer', 'learningRate'], 'a positive number from 1e-30 to 1e30'],
+  ['a perceptron learning rate that is 0 in f32', { ...perceptron, learningRate: 1e-50 },
+    ['learningRate'], 'a positive number from 1e-30 to 1e30'],
+  ['an epsilon that is 0 in f32', sgd({ epsilon: 1e-50 }), ['optimizer', 'epsilon'],
+    'from 1e-30 to 1'],
+  ['a zero epsilon', sgd({ epsilon: 0 }), ['optimizer', 'epsilon'], 'from 1e-30 to 1'],
+  ['an l2 that overflows l2·w', sgd({ l2: 3e38 }), ['optimizer', 'l2'], 'from 0 to 1000000'],
+  ['a clipNorm that is 0 in f32 (no clipping at all)', sgd({ clipNorm: 1e-50 }),
+    ['optimizer', 'clipNorm'], 'from 1e-30 to 3.4e38'],
+  ['a clipNorm beyond f32', sgd({ clipNorm: 1e39 }), ['optimizer', 'clipNorm'],
+    'from 1e-30 to 3.4e38'],
+  ['a momentum that is 1 in f32', sgd({ momentum: 0.99999998 }), ['optimizer', 'momentum'],
+    'below 1 even in f32 (at most 0.99999994)'],
+  ['a beta2 that is 1 in f32', sgd({ beta2: 0.999999999 }), ['optimizer', 'beta2'],
+    'below 1 even in f32'],
+  ['a leaky-relu slope that is 1 in f32', leaky(0.99999999), ['layers', 0, 'alpha'],
+    'below 1 even in f32'],
 ]
 
 describe('spec refusals', () => {
@@ -106,6 +139,20 @@ describe('spec refusals', () => {
     expect(detail, JSON.stringify(error.errors)).toBeDefined()
     expect(detail!.message.startsWith(formatPath(path))).toBe(true)
     expect(detail!.message).toContain(words)
+  })
+
+  test.each(f32Refusals)('refuses %s, giving the range', (_, spec, path, range) => {
+    const error = refusal(spec)
+    expect(error.errors.map((e) => e.path)).toEqual([path])
+    expect(error.errors[0].message).toContain(range)
+  })
+
+  test('keeps settings at the edges of the f32 ranges', () => {
+    const edges = { learningRate: 1e-30, epsilon: 1e-30, l2: 1e6, clipNorm: 3.4e38,
+      momentum: 0.99999994, beta1: 0, beta2: 0.99999994 }
+    const spec = parseSpec(sgd(edges))
+    expect(spec.kind === 'mlp' && spec.optimizer).toMatchObject(edges)
+    expect(parseSpec({ ...perceptron, inputs: 4095, outputs: 4096 }).kind).toBe('perceptron')
   })
 
   test('refuses a spec that is not an object', () => {
