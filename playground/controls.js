@@ -77,7 +77,8 @@ export class Controls {
       const units = Number(input.value)
       const ok = Number.isInteger(units) && units >= 1 && units <= MAX_UNITS
       input.setAttribute('aria-invalid', String(!ok))
-      if (!ok) problems.push(`Layer ${i + 1} units is "${input.value}"; expected 1 to ${MAX_UNITS}.`)
+      const expected = `expected a whole number from 1 to ${MAX_UNITS}`
+      if (!ok) problems.push(`Layer ${i + 1} units is "${input.value}"; ${expected}.`)
     })
     return problems
   }
@@ -114,7 +115,9 @@ export class Controls {
     const binary = /** @type {HTMLOptionElement} */ (this.form.querySelector(
       'option[value="binary-cross-entropy"]'))
     binary.disabled = classes > 2
-    if (classes > 2 && s.loss === 'binary-cross-entropy') this.#field('loss').value = 'cross-entropy'
+    if (classes > 2 && s.loss === 'binary-cross-entropy') {
+      this.#field('loss').value = 'cross-entropy'
+    }
     byId('output-layer').textContent = describeOutput(this.read(), classes)
     const add = /** @type {HTMLButtonElement} */ (byId('add-layer'))
     add.disabled = this.list.children.length >= MAX_LAYERS

@@ -55,14 +55,15 @@ function reset() {
 /**
  * Shows new points and clears the history drawn for the old ones.
  * @param {ReturnType<typeof makeDataset>} next
+ * @param {string[]} [labels] the model's class names, if it has them
  */
-function useData(next) {
+function useData(next, labels) {
   data = next
   boundary.data = next
   boundary.draw()
   lossPlot.clear()
   accuracyPlot.clear()
-  byId('class-keys').replaceChildren(...classKeys(next.classes))
+  byId('class-keys').replaceChildren(...classKeys(next.classes, labels))
 }
 
 /**
@@ -158,14 +159,15 @@ function showCreated(message) {
 /**
  * Builds the legend's swatches, one per class.
  * @param {number} classes
+ * @param {string[]} [labels]
  */
-function classKeys(classes) {
+function classKeys(classes, labels) {
   return CLASS_COLOURS.slice(0, classes).map((colour, i) => {
     const key = document.createElement('span')
     const swatch = document.createElement('i')
     swatch.className = 'swatch'
     swatch.style.background = `rgb(${colour})`
-    key.append(swatch, ` class ${i}`)
+    key.append(swatch, ` ${labels?.[i] ?? `class ${i}`}`)
     return key
   })
 }
@@ -237,7 +239,7 @@ async function load() {
   }
   controls.apply({ ...settingsFrom(loaded.spec), dataset })
   const settings = controls.read()
-  useData(makeDataset(settings))
+  useData(makeDataset(settings), loaded.spec.labels)
   worker.postMessage({ type: 'data', data, seed: settings.seed })
   worker.postMessage({ type: 'options', batchSize: settings.batchSize })
   byId('parameters').textContent = `${loaded.parameterCount} weights and biases`

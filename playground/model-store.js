@@ -25,12 +25,13 @@ export async function saveModel(where, bytes) {
 }
 
 /**
- * Downloads a model file.
+ * Downloads a model file: its latest version, even one trained a moment ago.
  * @param {Where} where
  * @returns {Promise<ArrayBuffer>}
  */
 export async function loadModel(where) {
-  const response = await send(where, { method: 'GET' })
+  // a strong read asks the model's trainer, not the KV copy that may lag behind
+  const response = await send(where, { method: 'GET' }, '?consistency=strong')
   return response.arrayBuffer()
 }
 
@@ -38,9 +39,11 @@ export async function loadModel(where) {
  * Checks the fields, calls the weights route, and turns a refusal into an Error.
  * @param {Where} where
  * @param {RequestInit & { headers?: Record<string, string> }} init
+ * @param {string} [search] a query string for the route
  */
-async function send(where, init) {
+async function send(where, init, search = '') {
   const url = weightsUrl(where)
+  url.search = search
   if (where.token === '') {
     throw new Error('the bearer token is empty; paste the one `npm start` prints')
   }
