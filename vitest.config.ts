@@ -37,6 +37,16 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // the playground and the browser bundle in headless Chromium
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 })
