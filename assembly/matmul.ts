@@ -8,11 +8,19 @@
 // The last panel may hold 1 to 3 columns: it is padded with zeros and its
 // tiles read and write only the lanes that exist.
 //
+// Packing pays for itself only when a panel serves many rows. With fewer
+// than PACK_ROWS rows of A (a one-row predict) and B's columns adjacent,
+// the multiples of 8 columns are read from B in place instead, 32 or 8 at
+// a time, over the whole depth; the rest go through the packed path.
+//
 // Every out value starts from zero and adds a[i,p]·b[p,j] in the order
 // p = 0..k-1, a multiply then an add (never fused), so it is bit-identical
 // to the plain scalar loop on every engine.
 
 import { PANEL_DEPTH, panel } from './arena'
+
+// fewer rows than this read B in place instead of packing it
+const PACK_ROWS: i32 = 4
 
 /**
  * Writes out = A·B.
@@ -33,12 +41,17 @@ export function multiply(
   const bRow = <usize>bRowStride << 2
   const bCol = <usize>bColStride << 2
   memory.fill(out, 0, <usize>(m * n) << 2)
+  let first = 0
+  if (m < PACK_ROWS && bColStride == 1) {
+    sweepInPlace(m, k, n, wide, a, aRow, aCol, b, bRow, out)
+    first = wide
+  }
 
   for (let p0 = 0; p0 < k; p0 += PANEL_DEPTH) {
     const depth = min(PANEL_DEPTH, k - p0)
     const aBlock = a + <usize>p0 * aCol
     const bBlock = b + <usize>p0 * bRow
-    for (let j0 = 0; j0 < n; j0 += j0 < wide ? 8 : 4) {
+    for (let j0 = first; j0 < n; j0 += j0 < wide ? 8 : 4) {
       const width = j0 < wide ? 8 : 4
       const cols = min(width, n - j0)
       pack(bBlock + <usize>j0 * bCol, bRow, bCol, depth, width, cols)
@@ -46,6 +59,67 @@ export function multiply(
       sweepRows(width, cols, m, n, aBlock, aRow, aCol, depth, to)
     }
   }
+}
+
+// Writes the first `cols` (a multiple of 8) columns of every row of out,
+// reading B in place: strips of 32 columns, then of 8.
+function sweepInPlace(
+  m: i32, k: i32, n: i32, cols: i32,
+  a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, out: usize,
+): void {
+  for (let i = 0; i < m; i++) {
+    const from = a + <usize>i * aRow
+    const to = out + (<usize>(i * n) << 2)
+    let j = 0
+    for (; j + 32 <= cols; j += 32) {
+      strip1x32(from, aCol, k, b + (<usize>j << 2), bRow, to + (<usize>j << 2))
+    }
+    for (; j < cols; j += 8) {
+      strip1x8(from, aCol, k, b + (<usize>j << 2), bRow, to + (<usize>j << 2))
+    }
+  }
+}
+
+// Writes one row of A times 32 adjacent columns of B (rows bRow bytes
+// apart) into out: 8 accumulators, each summed over p = 0..depth-1.
+function strip1x32(
+  a: usize, aCol: usize, depth: i32, b: usize, bRow: usize, out: usize,
+): void {
+  let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0
+  let c4 = c0, c5 = c0, c6 = c0, c7 = c0
+  for (let p = 0; p < depth; p++) {
+    const s = v128.load32_splat(a)
+    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(b)))
+    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(b, 16)))
+    c2 = f32x4.add(c2, f32x4.mul(s, v128.load(b, 32)))
+    c3 = f32x4.add(c3, f32x4.mul(s, v128.load(b, 48)))
+    c4 = f32x4.add(c4, f32x4.mul(s, v128.load(b, 64)))
+    c5 = f32x4.add(c5, f32x4.mul(s, v128.load(b, 80)))
+    c6 = f32x4.add(c6, f32x4.mul(s, v128.load(b, 96)))
+    c7 = f32x4.add(c7, f32x4.mul(s, v128.load(b, 112)))
+    a += aCol
+    b += bRow
+  }
+  v128.store(out, c0); v128.store(out, c1, 16)
+  v128.store(out, c2, 32); v128.store(out, c3, 48)
+  v128.store(out, c4, 64); v128.store(out, c5, 80)
+  v128.store(out, c6, 96); v128.store(out, c7, 112)
+}
+
+// Writes one row of A times 8 adjacent columns of B into out.
+function strip1x8(
+  a: usize, aCol: usize, depth: i32, b: usize, bRow: usize, out: usize,
+): void {
+  let c0 = f32x4.splat(0), c1 = c0
+  for (let p = 0; p < depth; p++) {
+    const s = v128.load32_splat(a)
+    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(b)))
+    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(b, 16)))
+    a += aCol
+    b += bRow
+  }
+  v128.store(out, c0)
+  v128.store(out, c1, 16)
 }
 
 // Copies `depth` rows of `cols` columns of B into the panel, row by row,

@@ -85,7 +85,9 @@ export function packInputs(x: unknown, inputs: number): PackedInputs {
     problems.add(['x'], `has no rows; give at least one row of ${inputs} numbers`)
     problems.throwIfAny()
   }
-  const single = !Array.prototype.some.call(list, isRow)
+  // a typed array holds numbers only, so it is one row; walking it with
+  // `some` cost more than packing it
+  const single = ArrayBuffer.isView(list) || !Array.prototype.some.call(list, isRow)
   const rows = single ? [list] : list
   const data = new Float32Array(rows.length * inputs)
 

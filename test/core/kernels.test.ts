@@ -143,6 +143,8 @@ describe('matmul', () => {
   }
   // then panels of 8 + 4 + 2 columns, and depths past one 256-row block
   shapes.push([67, 129, 131], [3, 7, 10], [6, 260, 14], [9, 513, 12])
+  // and rows too few to pack: B read in place, 32 and 8 columns at a time
+  shapes.push([1, 300, 77], [2, 513, 40], [3, 64, 35])
 
   it('matches the f64 reference and the in-order f32 loop bit-for-bit', () => {
     for (const [m, k, n] of shapes) {
