@@ -1,7 +1,8 @@
 /**
  * The browser bundle (build/edgeprop.js) in a bare Chromium page with no
  * bundler: it finds core.wasm beside itself, compiles it by streaming, and
- * predicts and trains to the same numbers as Node.
+ * predicts and trains to the same numbers as Node; and the README's
+ * embedding snippet runs as printed.
  *
  * The page's origin is played by Playwright's request routing, so no
  * server runs: http://bundle.test/lib/ holds the bundle and core.wasm.
@@ -17,11 +18,11 @@ const ORIGIN = 'http://bundle.test'
 const golden = JSON.parse(readFileSync(new URL('test/fixtures/golden-v1.json', ROOT), 'utf8'))
 const goldenBytes = readFileSync(new URL('test/fixtures/golden-v1.edgeprop', ROOT))
 
-/** Maps each path of the made-up origin to a file and its content type. */
+/** Maps a file name under any folder of the made-up origin to a file and its type. */
 const FILES: Record<string, [URL, string]> = {
-  '/lib/edgeprop.js': [new URL('build/edgeprop.js', ROOT), 'text/javascript'],
-  '/lib/core.wasm': [new URL('build/core.wasm', ROOT), 'application/wasm'],
-  '/fixtures/golden-v1.edgeprop': [
+  'edgeprop.js': [new URL('build/edgeprop.js', ROOT), 'text/javascript'],
+  'core.wasm': [new URL('build/core.wasm', ROOT), 'application/wasm'],
+  'golden-v1.edgeprop': [
     new URL('test/fixtures/golden-v1.edgeprop', ROOT), 'application/octet-stream',
   ],
 }
@@ -38,6 +39,14 @@ let browser: Browser
 let page: Page
 const requested: string[] = []
 
+/** Returns the README's embedding snippet: the first html block under its heading. */
+function readmeSnippet(): string {
+  const readme = readFileSync(new URL('README.md', ROOT), 'utf8')
+  const block = /```html\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('### Embed')))
+  if (block === null) throw new Error('README.md has no ```html block under "### Embed"')
+  return block[1]
+}
+
 /** Counts streaming compiles, so the test can tell core.wasm was streamed. */
 function countStreamingCompiles() {
   const original = WebAssembly.compileStreaming
@@ -49,19 +58,25 @@ function countStreamingCompiles() {
   }
 }
 
-beforeAll(async () => {
-  browser = await launchChromium()
-  page = await browser.newPage()
-  await page.addInitScript(countStreamingCompiles)
-  await page.route(`${ORIGIN}/**`, (route) => {
+/** Opens a page of the made-up origin: `html` at /, the files above in any folder. */
+async function openOrigin(html: string): Promise<Page> {
+  const opened = await browser.newPage()
+  await opened.addInitScript(countStreamingCompiles)
+  await opened.route(`${ORIGIN}/**`, (route) => {
     const path = new URL(route.request().url()).pathname
     requested.push(path)
-    if (path === '/') return route.fulfill({ contentType: 'text/html', body: BARE_PAGE })
-    const file = FILES[path]
+    if (path === '/') return route.fulfill({ contentType: 'text/html', body: html })
+    const file = FILES[path.slice(path.lastIndexOf('/') + 1)]
     if (file === undefined) return route.fulfill({ status: 404, body: `no ${path}` })
     return route.fulfill({ contentType: file[1], body: readFileSync(file[0]) })
   })
-  await page.goto(`${ORIGIN}/`)
+  await opened.goto(`${ORIGIN}/`)
+  return opened
+}
+
+beforeAll(async () => {
+  browser = await launchChromium()
+  page = await openOrigin(BARE_PAGE)
   await page.waitForFunction(() => 'edgeprop' in globalThis, null, { timeout: 20_000 })
 })
 
@@ -130,6 +145,12 @@ describe('the bundle in a bare page', () => {
     const net = await Network.create(classifier)
     net.train(x, y, { epochs: 30, batchSize: 8 })
     expect(new Uint8Array(inPage)).toEqual(net.toBytes())
+    expect(browser.errors).toEqual([])
+  })
+
+  it("runs the README's embedding snippet as printed", async () => {
+    const readme = await openOrigin(`<!doctype html><meta charset="utf-8">${readmeSnippet()}`)
+    await readme.locator('body').filter({ hasText: '[0,1,1,0]' }).waitFor({ timeout: 20_000 })
     expect(browser.errors).toEqual([])
   })
 })
