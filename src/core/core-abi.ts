@@ -147,7 +147,11 @@ export interface CoreExports {
   matmul(m: number, k: number, n: number, a: number, b: number, out: number): void
   /** out = aᵀ: a rows×cols, out cols×rows; no aliasing. */
   transpose(rows: number, cols: number, a: number, out: number): void
-  /** a = φ(z) over `count` values (softmax: rows of `width`). */
+  /**
+   * a = φ(z) over `count` values (softmax: rows of `width`; a row holding
+   * +Infinity shares its mass among its largest logits, all −Infinity
+   * spreads it evenly).
+   */
   activationForward(
     activation: number, rows: number, width: number,
     z: number, out: number, alpha: number,

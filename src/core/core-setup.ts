@@ -21,7 +21,7 @@ export function defineCore(core: CoreExports, spec: Spec): void {
     }
   }
   const status = core.commitNetwork()
-  if (status === Status.outOfMemory) throw tooBig(parameterCountOf(spec))
+  if (status === Status.outOfMemory) throw tooBig(spec, parameterCountOf(spec))
   expectOk(status, 'commitNetwork')
 
   if (spec.kind === 'mlp') {

@@ -38,22 +38,27 @@ export function divergence(spec: Spec): EdgepropError {
   const path = spec.kind === 'mlp' ? ['optimizer', 'learningRate'] : ['learningRate']
   const field = path.join('.')
   const clip = spec.kind === 'mlp' ? ", or set 'optimizer.clipNorm'" : ''
+  const lower = Number((rate / 10).toPrecision(3))
+  // the spec accepts no rate below 1e-30, so never suggest one
+  const fix = lower >= 1e-30 ? `lower '${field}' (try ${lower})${clip}, or scale the inputs`
+    : `'${field}' is already near its least (1e-30): scale the inputs down${clip}`
   return new EdgepropError('non-finite', [{
     path,
     message:
       `training diverged: a weight or optimizer value became NaN or infinite with ` +
-      `${field} ${rate}, so the network was left as it was; lower '${field}' ` +
-      `(try ${rate / 10})${clip}, or scale the inputs`,
+      `${field} ${rate}, so the network was left as it was; ${fix}`,
   }])
 }
 
 /** Builds the error for a model too large for wasm memory. */
-export function tooBig(parameters: number): EdgepropError {
+export function tooBig(spec: Spec, parameters: number): EdgepropError {
+  const mlp = spec.kind === 'mlp'
   return new EdgepropError('invalid-spec', [{
-    path: ['layers'],
+    path: [mlp ? 'layers' : 'outputs'],
     message:
-      `layers need ${parameters} parameters and their optimizer state, more than ` +
-      'wasm memory (2 GiB) holds with its buffers; use fewer or smaller layers',
+      `${mlp ? 'layers need' : 'outputs and inputs need'} ${parameters} parameters and ` +
+      'their state, more than wasm memory (2 GiB) holds with its buffers; ' +
+      (mlp ? 'use fewer or smaller layers' : 'use fewer inputs or outputs'),
   }])
 }
 
@@ -73,11 +78,4 @@ export function noGradient(): EdgepropError {
     message: "is 'perceptron', but gradients() needs kind 'mlp': a step function " +
       'has no gradient',
   }])
-}
-
-/** The counters a failed train restores, alongside the arrays the core restores. */
-export interface Counters {
-  optimizerSteps: number
-  scalingCount: number
-  randomState: number
 }

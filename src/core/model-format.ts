@@ -15,6 +15,7 @@
  * any later format must keep the first 12 bytes as they are.
  */
 import { array, number, object, record, string, unknown } from 'zod'
+import { COUNT_RANGE, MAX_COUNT } from './counters.ts'
 import { EdgepropError, describe, zodIssues } from './errors.ts'
 
 /** Marks a model: the first 8 bytes of every blob. */
@@ -43,15 +44,25 @@ export interface ModelHeader {
   arrays: { name: string; length: number }[]
 }
 
-const count = number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+/** Builds a whole-number schema whose message gives the accepted range. */
+function whole(max: number, range: string) {
+  const error = (issue: { input?: unknown }) =>
+    `must be ${range}; got ${describe(issue.input)}`
+  return number({ error }).int({ error }).min(0, { error }).max(max, { error })
+}
+
+const count = whole(MAX_COUNT, COUNT_RANGE)
 const headerSchema = object({
   spec: record(string(), unknown()),
   version: count,
   stats: object({ samplesSeen: count, steps: count, epochs: count }),
   optimizerSteps: count,
   scalingCount: count,
-  randomState: count.max(2 ** 32 - 1),
-  arrays: array(object({ name: string(), length: count })),
+  randomState: whole(2 ** 32 - 1, 'a whole number from 0 to 4294967295 (a u32)'),
+  arrays: array(object({
+    name: string(),
+    length: whole(Number.MAX_SAFE_INTEGER, 'a whole number of values'),
+  })),
 })
 
 /** Writes a header and its f32 arrays (one per header.arrays entry) as one blob. */

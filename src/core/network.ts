@@ -1,53 +1,41 @@
 /**
  * The Network class: one network in its own instance of core.wasm.
  *
- * This is the only code that reads or writes wasm memory. Every view over
- * `memory.buffer` is made right before it is used and dropped before the
- * next call into the core, since any call may grow (and so move) memory.
- * Every argument is checked and packed before the core is touched, so a
+ * Wasm memory is read and written only through core-state.ts, whose views
+ * live for one copy. Every argument is checked and packed before the core
+ * is touched, and every forward result is checked to be finite before it
+ * is returned; a call refused after the core ran puts the state back, so a
  * refused call leaves the network exactly as it was.
  */
 import type { CoreExports } from './core-abi.ts'
 import { instantiateCore } from './core-loader.ts'
-import { Status } from './enums.ts'
-import { decodeModel, encodeModel, type TrainingStats } from './model-format.ts'
+import { deepFreeze, defineCore, stateLengths } from './core-setup.ts'
 import {
-  layerShapes,
-  packWeights,
-  parseTrainOptions,
-  splitLayers,
-  type LayerValues,
-  type LayerWeights,
-  type TrainOptions,
+  readArrays, readCounters, readFloats, restoreSnapshot, takeSnapshot,
+  writeArrays, writeCounters, writeFloats, type StateLengths,
+} from './core-state.ts'
+import { divergence, expectLoss, expectOk, noGradient, tooManyRows } from './core-status.ts'
+import { checkCounterRoom, checkTrainRoom } from './counters.ts'
+import { explainDivergence } from './divergence.ts'
+import { Status } from './enums.ts'
+import type { EdgepropError } from './errors.ts'
+import { firstNonFiniteRow, forwardOverflow, perceptronOverflowRow } from './finite-checks.ts'
+import { decodeModel, encodeModel, type TrainingStats } from './model-format.ts'
+import { checkStoredArrays, parseStoredSpec } from './model-state.ts'
+import {
+  layerShapes, packWeights, parseTrainOptions, splitLayers,
+  type LayerValues, type LayerWeights, type TrainOptions,
 } from './options.ts'
 import {
-  perceptronScore,
-  perceptronScores,
-  readPrediction,
-  type Evaluation,
-  type Gradients,
-  type Prediction,
-  type TrainResult,
+  perceptronScore, perceptronScores, readPrediction,
+  type Evaluation, type Gradients, type Prediction, type TrainResult,
 } from './results.ts'
 import { packInputs, type PackedInputs, type Rows } from './samples.ts'
 import {
-  classCountOf,
-  parameterCountOf,
-  parseSpec,
-  type Spec,
-  type SpecInput,
+  classCountOf, parameterCountOf, parseSpec,
+  type PerceptronSpec, type Spec, type SpecInput,
 } from './spec.ts'
 import { packTargets, targetRule, type TargetRule, type Targets } from './targets.ts'
-import {
-  divergence,
-  expectLoss,
-  expectOk,
-  noGradient,
-  tooManyRows,
-  type Counters,
-} from './core-status.ts'
-import { deepFreeze, defineCore, stateLengths } from './core-setup.ts'
-import { checkStoredArrays, parseStoredSpec } from './model-state.ts'
 
 /** A dense network or perceptron that trains and predicts in WebAssembly. */
 export class Network {
@@ -62,6 +50,7 @@ export class Network {
   #core: CoreExports
   #rule: TargetRule
   #shapes: { inputs: number; units: number }[]
+  #lengths: StateLengths
   #version = 0
   #stats: TrainingStats = { samplesSeen: 0, steps: 0, epochs: 0 }
 
@@ -76,6 +65,7 @@ export class Network {
     this.#rule = targetRule(spec)
     this.#shapes = layerShapes(spec)
     defineCore(core, spec)
+    this.#lengths = stateLengths(core, spec)
   }
 
   /** Creates a network from a spec: validates it, fills defaults, initializes weights. */
@@ -94,13 +84,9 @@ export class Network {
     const { header, arrays } = decodeModel(bytes)
     const spec = parseStoredSpec(header.spec)
     const net = new Network(await instantiateCore(), spec)
-    const core = net.#core
-    core.initialize(spec.seed)
-    const state = checkStoredArrays(arrays, stateLengths(core, spec))
-    net.#write(core.parametersPointer(), state.parameters)
-    net.#write(core.optimizerStatePointer(), state.optimizerState)
-    net.#write(core.scalingPointer(), state.scaling)
-    net.#restoreCounters(header)
+    net.#core.initialize(spec.seed)
+    writeArrays(net.#core, checkStoredArrays(arrays, net.#lengths, spec))
+    writeCounters(net.#core, header)
     net.#version = header.version
     net.#stats = { ...header.stats }
     return net
@@ -121,11 +107,14 @@ export class Network {
     const { epochs, batchSize, shuffle } = parseTrainOptions(options)
     const inputs = packInputs(x, this.spec.inputs)
     const targets = packTargets(y, inputs.rows, this.#rule)
-    this.#loadSamples(inputs, targets)
     const rows = inputs.rows
+    const batch = Math.min(batchSize, rows)
+    const counters = { version: this.#version, ...this.#stats, ...readCounters(this.#core) }
+    checkTrainRoom(this.spec, counters, { rows, epochs, batch })
+    this.#loadSamples(inputs, targets)
     const run = this.spec.kind === 'perceptron'
       ? this.#trainPerceptron(inputs, targets, epochs, shuffle)
-      : this.#trainMlp(rows, epochs, Math.min(batchSize, rows), shuffle)
+      : this.#trainMlp(inputs, epochs, batch, shuffle)
 
     this.#version += 1
     this.#stats.samplesSeen += rows * run.epochs
@@ -134,43 +123,48 @@ export class Network {
     return { ...run, samplesSeen: this.#stats.samplesSeen, version: this.#version }
   }
 
-  #trainMlp(rows: number, epochs: number, batchSize: number, shuffle: boolean) {
+  #trainMlp(inputs: PackedInputs, epochs: number, batch: number, shuffle: boolean) {
     const core = this.#core
-    const lossBefore = expectLoss(core.evaluate(rows), 'evaluate', rows)
-    const saved = this.#saveCounters()
-    const status = core.train(rows, epochs, batchSize, shuffle ? 1 : 0)
+    const lossBefore = this.#evaluateLoaded(inputs).loss
+    const before = takeSnapshot(core, this.#lengths)
+    const status = core.train(inputs.rows, epochs, batch, shuffle ? 1 : 0)
     if (status === Status.nonFinite) {
-      this.#restoreCounters(saved)
-      throw divergence(this.spec)
+      writeCounters(core, before.counters)
+      throw explainDivergence(core, this.spec, inputs, batch, before)
     }
     expectOk(status, 'train')
     const steps = core.lastSteps()
-    const { loss, accuracy } = this.#evaluateLoaded(rows)
-    return { lossBefore, lossAfter: loss, accuracy, steps, epochs }
+    try {
+      const { loss, accuracy } = this.#evaluateLoaded(inputs)
+      return { lossBefore, lossAfter: loss, accuracy, steps, epochs }
+    } catch (error) {
+      restoreSnapshot(core, before)
+      throw error
+    }
   }
 
   #trainPerceptron(inputs: PackedInputs, targets: Float32Array, epochs: number, shuffle: boolean) {
     const core = this.#core
     const rows = inputs.rows
-    const before = perceptronScore(this.#forward(rows), targets, rows)
-    const saved = this.#saveCounters()
-    const parameters = this.#read(core.parametersPointer(), this.parameterCount)
-    const rate = this.spec.kind === 'perceptron' ? this.spec.learningRate : 0
-    const status = core.perceptronTrain(rows, epochs, shuffle ? 1 : 0, rate)
+    const spec = this.spec as PerceptronSpec
+    const score = () =>
+      perceptronScore(this.#perceptronForward(inputs, false).outputs, targets, rows)
+    const lossBefore = score().loss
+    const saved = takeSnapshot(core, this.#lengths)
+    const order = shuffle ? 1 : 0
+    const status = core.perceptronTrain(rows, epochs, order, spec.learningRate)
     if (status === Status.nonFinite) {
-      this.#write(core.parametersPointer(), parameters)
-      this.#restoreCounters(saved)
-      throw divergence(this.spec)
+      restoreSnapshot(core, saved)
+      throw divergence(spec)
     }
     expectOk(status, 'perceptronTrain')
     const run = core.lastEpochs()
-    const after = perceptronScore(this.#forward(rows), targets, rows)
-    return {
-      lossBefore: before.loss,
-      lossAfter: after.loss,
-      accuracy: after.accuracy,
-      steps: rows * run,
-      epochs: run,
+    try {
+      const { loss: lossAfter, accuracy } = score()
+      return { lossBefore, lossAfter, accuracy, steps: rows * run, epochs: run }
+    } catch (error) {
+      restoreSnapshot(core, saved)
+      throw error
     }
   }
 
@@ -178,15 +172,15 @@ export class Network {
   predict(x: Rows): Prediction {
     const inputs = packInputs(x, this.spec.inputs)
     this.#loadSamples(inputs)
-    const outputs = this.#forward(inputs.rows)
-    let scores: Float32Array | undefined
-    if (this.spec.kind === 'perceptron' && this.spec.outputs > 1) {
-      const parameters = this.#read(this.#core.parametersPointer(), this.parameterCount)
-      scores = perceptronScores(
-        inputs.data, parameters, inputs.rows, this.spec.inputs, this.spec.outputs,
-      )
+    const spec = this.spec
+    if (spec.kind === 'perceptron') {
+      const { outputs, scores } = this.#perceptronForward(inputs, spec.outputs > 1)
+      return readPrediction(spec, this.classes, outputs, inputs.rows, scores)
     }
-    return readPrediction(this.spec, this.classes, outputs, inputs.rows, scores)
+    const outputs = this.#forward(inputs.rows)
+    const row = firstNonFiniteRow(outputs, this.#rule.outputs)
+    if (row >= 0) throw forwardOverflow(this.spec, inputs, row, 'outputs')
+    return readPrediction(this.spec, this.classes, outputs, inputs.rows)
   }
 
   /** Returns the mean loss on the rows given (and accuracy for classifiers); changes nothing. */
@@ -195,13 +189,16 @@ export class Network {
     const targets = packTargets(y, inputs.rows, this.#rule)
     this.#loadSamples(inputs, targets)
     if (this.spec.kind === 'perceptron') {
-      return perceptronScore(this.#forward(inputs.rows), targets, inputs.rows)
+      const { outputs } = this.#perceptronForward(inputs, false)
+      return perceptronScore(outputs, targets, inputs.rows)
     }
-    return this.#evaluateLoaded(inputs.rows)
+    return this.#evaluateLoaded(inputs)
   }
 
-  #evaluateLoaded(rows: number): Evaluation {
+  #evaluateLoaded(inputs: PackedInputs): Evaluation {
+    const rows = inputs.rows
     const loss = expectLoss(this.#core.evaluate(rows), 'evaluate', rows)
+    if (!Number.isFinite(loss)) throw this.#lossOverflow(inputs)
     if (!this.isClassifier) return { loss }
     return { loss, accuracy: this.#core.lastCorrect() / rows }
   }
@@ -214,79 +211,85 @@ export class Network {
     const inputs = packInputs(x, this.spec.inputs)
     const targets = packTargets(y, inputs.rows, this.#rule)
     this.#loadSamples(inputs, targets)
+    const core = this.#core
     const rows = inputs.rows
-    const loss = expectLoss(this.#core.computeGradients(rows), 'computeGradients', rows)
-    const values = this.#read(this.#core.gradientsPointer(), this.parameterCount)
+    const loss = expectLoss(core.computeGradients(rows), 'computeGradients', rows)
+    if (!Number.isFinite(loss)) throw this.#lossOverflow(inputs)
+    const values = readFloats(core, core.gradientsPointer(), this.parameterCount)
+    if (!values.every(Number.isFinite)) {
+      throw forwardOverflow(this.spec, inputs, -1, 'gradients')
+    }
     return { loss, layers: splitLayers(values, this.#shapes) }
   }
 
   /** Returns a copy of every layer's W (inputs×units, row-major) and b. */
   getWeights(): LayerWeights[] {
-    const values = this.#read(this.#core.parametersPointer(), this.parameterCount)
-    return splitLayers(values, this.#shapes)
+    return splitLayers(this.#parameters(), this.#shapes)
   }
 
   /** Replaces every layer's W and b after checking shapes; optimizer state is kept. */
   setWeights(layers: readonly LayerValues[]): void {
     const values = packWeights(layers, this.#shapes, this.parameterCount)
-    this.#write(this.#core.parametersPointer(), values)
+    checkCounterRoom('setWeights', { version: this.#version + 1 })
+    writeFloats(this.#core, this.#core.parametersPointer(), values)
     this.#version += 1
   }
 
   /** Writes the whole model (spec, counters, weights, optimizer and scaling state) as bytes. */
   toBytes(): Uint8Array {
     const core = this.#core
-    const lengths = stateLengths(core, this.spec)
     const header = {
       spec: this.spec,
       version: this.#version,
       stats: this.stats,
-      optimizerSteps: core.optimizerSteps(),
-      scalingCount: core.scalingCount(),
-      randomState: core.randomState() >>> 0,
+      ...readCounters(core),
     }
-    return encodeModel(header, {
-      parameters: this.#read(core.parametersPointer(), lengths.parameters),
-      optimizerState: this.#read(core.optimizerStatePointer(), lengths.optimizerState),
-      scaling: this.#read(core.scalingPointer(), lengths.scaling),
-    })
+    return encodeModel(header, { ...readArrays(core, this.#lengths) })
   }
 
   // --- the core -------------------------------------------------------------
 
   #loadSamples(inputs: PackedInputs, targets?: Float32Array): void {
-    const status = this.#core.reserveSamples(inputs.rows)
+    const core = this.#core
+    const status = core.reserveSamples(inputs.rows)
     if (status === Status.outOfMemory) throw tooManyRows(inputs.rows)
     expectOk(status, 'reserveSamples')
-    this.#write(this.#core.samplesInputsPointer(), inputs.data)
-    if (targets !== undefined) this.#write(this.#core.samplesTargetsPointer(), targets)
+    writeFloats(core, core.samplesInputsPointer(), inputs.data)
+    if (targets === undefined) return
+    writeFloats(core, core.samplesTargetsPointer(), targets)
   }
 
   #forward(rows: number): Float32Array {
-    expectOk(this.#core.predict(rows), 'predict')
-    return this.#read(this.#core.outputsPointer(), rows * this.#rule.outputs)
-  }
-
-  #saveCounters(): Counters {
     const core = this.#core
-    return {
-      optimizerSteps: core.optimizerSteps(),
-      scalingCount: core.scalingCount(),
-      randomState: core.randomState(),
-    }
+    expectOk(core.predict(rows), 'predict')
+    return readFloats(core, core.outputsPointer(), rows * this.#rule.outputs)
   }
 
-  #restoreCounters(saved: Counters): void {
-    this.#core.setOptimizerSteps(saved.optimizerSteps)
-    this.#core.setScalingCount(saved.scalingCount)
-    this.#core.setRandomState(saved.randomState)
+  #parameters(): Float32Array {
+    const core = this.#core
+    return readFloats(core, core.parametersPointer(), this.parameterCount)
   }
 
-  #read(pointer: number, length: number): Float32Array {
-    return new Float32Array(this.#core.memory.buffer, pointer, length).slice()
+  // names the first row whose outputs leave f32, after a loss that did
+  #lossOverflow(inputs: PackedInputs): EdgepropError {
+    const outputs = this.#forward(inputs.rows)
+    const row = firstNonFiniteRow(outputs, this.#rule.outputs)
+    return forwardOverflow(this.spec, inputs, row, row < 0 ? 'loss' : 'outputs')
   }
 
-  #write(pointer: number, values: Float32Array): void {
-    new Float32Array(this.#core.memory.buffer, pointer, values.length).set(values)
+  // runs a perceptron forward, refusing rows whose sums z = x·W + b leave f32
+  #perceptronForward(inputs: PackedInputs, withScores: boolean) {
+    const { inputs: width, outputs: units } = this.spec as PerceptronSpec
+    const outputs = this.#forward(inputs.rows)
+    const parameters = this.#parameters()
+    const x = inputs.data
+    const scores = withScores
+      ? perceptronScores(x, parameters, inputs.rows, width, units)
+      : undefined
+    const row = scores
+      ? firstNonFiniteRow(scores, units)
+      : perceptronOverflowRow(x, parameters, inputs.rows, width, units)
+    if (row >= 0) throw forwardOverflow(this.spec, inputs, row, 'weighted sums')
+    return { outputs, scores }
   }
 }
