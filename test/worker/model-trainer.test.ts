@@ -1,10 +1,14 @@
 /**
  * The trainer Durable Object: its storage survives eviction (state, history,
  * idempotency records and a pending publish), models larger than one stored
- * value are split into chunks, and delete leaves nothing behind.
+ * value are split into chunks, delete leaves nothing behind, and a model
+ * the first trainer stored moves to the versioned layout.
  */
-import { evictDurableObject } from 'cloudflare:test'
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { Network } from '../../src/core/index.ts'
+import { ensureCore } from '../../src/worker/core-loader.ts'
+import { describeNetwork } from '../../src/worker/model-record.ts'
 import { trainerFor } from '../../src/worker/trainer-client.ts'
 import {
   IRIS_X,
@@ -119,5 +123,28 @@ describe('the trainer', () => {
     expect(versions).toMatchObject({ version: 0, versions: [{ version: 0, change: 'create' }] })
     const { kv } = await published('phoenix')
     expect(JSON.parse(kv.meta ?? '{}')).toMatchObject({ version: 0, spec: { seed: 12 } })
+  })
+
+  it('moves a model the first trainer stored (one version in blob/<n>) to versions', async () => {
+    await ensureCore()
+    const net = await Network.create(irisSpec())
+    net.train(IRIS_X, IRIS_Y)
+    const blob = net.toBytes()
+    const record = describeNetwork(net, 'elder', 3, '2026-01-01T00:00:00.000Z')
+    const stub = trainerFor(testEnv, 'acme', 'elder')
+    await runInDurableObject(stub, async (_, state) => {
+      const head = { tenant: 'acme', record, chunks: 1, bytes: blob.byteLength }
+      await state.storage.put({ head, 'blob/0': blob })
+    })
+    await evictDurableObject(stub)
+
+    const weights = await api('/v1/models/elder/weights?consistency=strong')
+    expect(weights.headers.get('ETag')).toBe('"3"')
+    expect([...new Uint8Array(await weights.arrayBuffer())]).toEqual([...blob])
+    const versions = await (await api('/v1/models/elder/versions')).json()
+    expect(versions).toMatchObject({ version: 3, versions: [{ version: 3, change: 'train' }] })
+    expect((await trainerState('elder')).keys).toEqual(['head', 'v/3/0'])
+    const next = await send('POST', '/v1/models/elder/train-small-batch', batch(0))
+    expect(await next.json()).toMatchObject({ version: 4, samplesSeen: 10 })
   })
 })
