@@ -1,6 +1,7 @@
 /**
  * The /docs page: reads /openapi.json and offers a small form per operation
- * to try it (token, path parameters, JSON body), showing the raw answer.
+ * to try it (token, path, query and header parameters, JSON body), showing
+ * the raw answer and the headers that carry versions.
  * Written here because Swagger UI's assets cannot come from a CDN offline.
  */
 
@@ -35,10 +36,16 @@ function exampleBody(doc, op) {
 
 async function send(method, path, fields, body, out) {
   let url = path
-  for (const [name, input] of fields) {
-    url = url.replace('{' + name + '}', encodeURIComponent(input.value))
-  }
+  const query = new URLSearchParams()
   const headers = token.value ? { Authorization: 'Bearer ' + token.value } : {}
+  for (const [param, input] of fields) {
+    const value = input.value
+    if (param.in === 'path') url = url.replace('{' + param.name + '}', encodeURIComponent(value))
+    else if (value === '') continue
+    else if (param.in === 'query') query.set(param.name, value)
+    else headers[param.name] = value
+  }
+  if (query.size > 0) url += '?' + query
   const init = { method: method.toUpperCase(), headers }
   if (body) { headers['Content-Type'] = 'application/json'; init.body = body.value }
   out.textContent = '…'
@@ -47,22 +54,25 @@ async function send(method, path, fields, body, out) {
   const text = type.includes('json') ? JSON.stringify(await res.json(), null, 2)
     : type.includes('octet') ? '(' + (await res.arrayBuffer()).byteLength + ' bytes)'
     : await res.text()
-  out.textContent = res.status + ' ' + res.statusText + '\\n' + text
+  const tags = ['etag', 'idempotent-replayed'].filter((name) => res.headers.has(name))
+    .map((name) => name + ': ' + res.headers.get(name) + '\\n').join('')
+  out.textContent = res.status + ' ' + res.statusText + '\\n' + tags + text
 }
 
 function operation(doc, path, method, op) {
-  const fields = (op.parameters || []).filter((p) => p.in === 'path')
-    .map((p) => [p.name, $('input', { placeholder: p.name, value: p.name === 'id' ? 'iris' : '' })])
+  const fields = (op.parameters || []).filter((p) => p.in !== 'cookie').map((p) => [p,
+    $('input', { placeholder: p.in + ' ' + p.name, value: p.name === 'id' ? 'iris' : '' })])
   const sample = exampleBody(doc, op)
   const body = sample === null ? null : $('textarea', { value: sample })
   const out = $('pre')
   const button = $('button', { textContent: 'Send' })
   button.onclick = () => send(method, path, fields, body, out).catch((e) => { out.textContent = e })
-  const form = $('div', {}, ...fields.map(([n, i]) => $('label', {}, n + ' ', i)))
+  const form = $('div', {}, ...fields.map(([p, i]) => $('label', {}, p.name + ' ', i)))
   if (body) form.append(body)
   form.append(button, out)
   const verb = $('span', { className: 'method', textContent: method.toUpperCase() })
-  const head = $('summary', {}, verb, $('code', { textContent: path }), ' — ' + (op.summary || ''))
+  const title = ' — ' + (op.summary || '')
+  const head = $('summary', {}, verb, $('code', { textContent: path }), title)
   return $('details', {}, head, form)
 }
 
