@@ -117,6 +117,24 @@ describe('headers', () => {
     expect(response.headers.get('Access-Control-Allow-Headers')).toMatch(/Authorization/)
   })
 
+  it('lets a page on another origin send the preconditions and read the versions', async () => {
+    const preflight = await api('/v1/models/m/train-small-batch', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://app.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'if-match, idempotency-key',
+      },
+    }, null)
+    const allowed = preflight.headers.get('Access-Control-Allow-Headers') ?? ''
+    expect(allowed).toMatch(/If-Match/)
+    expect(allowed).toMatch(/Idempotency-Key/)
+    const answer = await api('/healthz', { headers: { Origin: 'https://app.example' } }, null)
+    const exposed = answer.headers.get('Access-Control-Expose-Headers') ?? ''
+    expect(exposed).toMatch(/ETag/)
+    expect(exposed).toMatch(/Idempotent-Replayed/)
+  })
+
   it('allows only the origins CORS_ORIGINS lists', async () => {
     const vars = { CORS_ORIGINS: 'https://a.example, https://b.example' }
     const allowed = await withVars(vars, '/healthz', { headers: { Origin: 'https://b.example' } })
