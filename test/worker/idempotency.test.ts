@@ -35,7 +35,7 @@ describe('fingerprint', () => {
 })
 
 describe('findEarlier', () => {
-  it('finds the answer of the same call, refuses another call and forgets after a day', async () => {
+  it('finds the same call, refuses another with the key, forgets after a day', async () => {
     await withStorage('idem-find', async (storage) => {
       const now = 1_000_000_000_000
       await storage.put(rememberAnswer('k', 'train', 'aaa', { version: 4 }, now))
