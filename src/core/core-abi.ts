@@ -16,6 +16,13 @@
  * in order: the state (parameters, optimizer state, scaling state), a backup
  * of the state, the gradients, the samples (inputs, targets, outputs for up
  * to `reserveSamples(rows)` rows), then per-layer batch buffers and scratch.
+ *
+ * The backup is a byte-for-byte copy of the state region, the same size and
+ * right after it, so it starts halfway between `parametersPointer()` and
+ * `gradientsPointer()`. `train` and `perceptronTrain` fill it as they start
+ * and nothing else writes it, so after either returns it holds the state
+ * from before that call; the library restores from it when it refuses a
+ * finished call (src/core/core-state.ts, test/core/core-state.test.ts).
  */
 export interface CoreExports {
   memory: WebAssembly.Memory

@@ -1,7 +1,8 @@
 /**
  * Copies a network's state between wasm memory and JS: the arrays a model
- * file stores and the counters the core keeps beside them. A call that is
- * refused after the core ran puts a snapshot back, so nothing changes.
+ * file stores and the counters the core keeps beside them. A call refused
+ * after the core trained puts back the state from the core's own backup,
+ * so nothing changes.
  *
  * Every view over `memory.buffer` is made here, right before it is used,
  * and dropped before the next call into the core (a call may move memory).
@@ -23,12 +24,6 @@ export interface Counters {
   optimizerSteps: number
   scalingCount: number
   randomState: number
-}
-
-/** Everything a train call can change inside the core. */
-export interface Snapshot {
-  arrays: StateArrays
-  counters: Counters
 }
 
 /** Returns a copy of `length` f32 values at `pointer`. */
@@ -73,13 +68,15 @@ export function writeArrays(core: CoreExports, arrays: StateArrays): void {
   writeFloats(core, core.scalingPointer(), arrays.scaling)
 }
 
-/** Copies every array and counter a train call can change. */
-export function takeSnapshot(core: CoreExports, lengths: StateLengths): Snapshot {
-  return { arrays: readArrays(core, lengths), counters: readCounters(core) }
-}
-
-/** Puts back what `takeSnapshot` copied. */
-export function restoreSnapshot(core: CoreExports, snapshot: Snapshot): void {
-  writeArrays(core, snapshot.arrays)
-  writeCounters(core, snapshot.counters)
+/**
+ * Puts back the state from before the last `train` or `perceptronTrain`,
+ * from the core's backup region (core-abi.ts: a copy of the state region
+ * halfway between parametersPointer and gradientsPointer), and the
+ * counters saved before that call; no JS copy of the state is needed.
+ */
+export function restoreFromBackup(core: CoreExports, counters: Counters): void {
+  const state = core.parametersPointer()
+  const backup = (state + core.gradientsPointer()) / 2
+  new Uint8Array(core.memory.buffer).copyWithin(state, backup, 2 * backup - state)
+  writeCounters(core, counters)
 }

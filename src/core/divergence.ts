@@ -5,7 +5,7 @@
  * or else the optimizer settings.
  */
 import type { CoreExports } from './core-abi.ts'
-import { readFloats, restoreSnapshot, type Snapshot } from './core-state.ts'
+import { readFloats, restoreFromBackup, type Counters } from './core-state.ts'
 import { divergence } from './core-status.ts'
 import { Status } from './enums.ts'
 import type { EdgepropError } from './errors.ts'
@@ -14,31 +14,31 @@ import type { PackedInputs } from './samples.ts'
 import { parameterCountOf, type Spec } from './spec.ts'
 
 /**
- * Builds the error for a train call the core refused as non-finite; the
- * core has put its arrays back, and `before` holds the state as it was.
- * Leaves the state as `before` holds it.
+ * Builds the error for a train call the core refused as non-finite, with
+ * the rows still loaded; `counters` are the core's from before that call.
+ * Leaves the state as it was before the call.
  */
 export function explainDivergence(
   core: CoreExports,
   spec: Spec,
   inputs: PackedInputs,
   batch: number,
-  before: Snapshot,
+  counters: Counters,
 ): EdgepropError {
   const width = spec.inputs
-  const { scaling } = before.arrays
-  if (scaling.length > 0) {
-    const column = overflowingColumn(inputs, width, scaling, before.counters.scalingCount)
+  if (spec.kind === 'mlp' && spec.inputScaling === 'standardize') {
+    const scaling = readFloats(core, core.scalingPointer(), 2 * width)
+    const column = overflowingColumn(inputs, width, scaling, counters.scalingCount)
     if (column >= 0) return statisticsOverflow(inputs, width, column)
     // zero epochs only merge the rows into the statistics the steps used
     if (core.train(inputs.rows, 0, batch, 0) !== Status.ok) {
-      restoreSnapshot(core, before)
+      restoreFromBackup(core, counters)
       return divergence(spec)
     }
   }
   const loss = core.computeGradients(inputs.rows)
   const gradients = readFloats(core, core.gradientsPointer(), parameterCountOf(spec))
-  restoreSnapshot(core, before)
+  restoreFromBackup(core, counters)
   // a negative loss is a status: the check could not run, so keep to the settings
   if (loss < 0) return divergence(spec)
   const finite = Number.isFinite(loss) && gradients.every(Number.isFinite)

@@ -11,7 +11,7 @@ import type { CoreExports } from './core-abi.ts'
 import { instantiateCore } from './core-loader.ts'
 import { deepFreeze, defineCore, stateLengths } from './core-setup.ts'
 import {
-  readArrays, readCounters, readFloats, restoreSnapshot, takeSnapshot,
+  readArrays, readCounters, readFloats, restoreFromBackup,
   writeArrays, writeCounters, writeFloats, type StateLengths,
 } from './core-state.ts'
 import { divergence, expectLoss, expectOk, noGradient, tooManyRows } from './core-status.ts'
@@ -126,11 +126,11 @@ export class Network {
   #trainMlp(inputs: PackedInputs, epochs: number, batch: number, shuffle: boolean) {
     const core = this.#core
     const lossBefore = this.#evaluateLoaded(inputs).loss
-    const before = takeSnapshot(core, this.#lengths)
+    const counters = readCounters(core)
     const status = core.train(inputs.rows, epochs, batch, shuffle ? 1 : 0)
     if (status === Status.nonFinite) {
-      writeCounters(core, before.counters)
-      throw explainDivergence(core, this.spec, inputs, batch, before)
+      writeCounters(core, counters)
+      throw explainDivergence(core, this.spec, inputs, batch, counters)
     }
     expectOk(status, 'train')
     const steps = core.lastSteps()
@@ -138,7 +138,7 @@ export class Network {
       const { loss, accuracy } = this.#evaluateLoaded(inputs)
       return { lossBefore, lossAfter: loss, accuracy, steps, epochs }
     } catch (error) {
-      restoreSnapshot(core, before)
+      restoreFromBackup(core, counters)
       throw error
     }
   }
@@ -150,11 +150,11 @@ export class Network {
     const score = () =>
       perceptronScore(this.#perceptronForward(inputs, false).outputs, targets, rows)
     const lossBefore = score().loss
-    const saved = takeSnapshot(core, this.#lengths)
+    const counters = readCounters(core)
     const order = shuffle ? 1 : 0
     const status = core.perceptronTrain(rows, epochs, order, spec.learningRate)
     if (status === Status.nonFinite) {
-      restoreSnapshot(core, saved)
+      restoreFromBackup(core, counters)
       throw divergence(spec)
     }
     expectOk(status, 'perceptronTrain')
@@ -163,7 +163,7 @@ export class Network {
       const { loss: lossAfter, accuracy } = score()
       return { lossBefore, lossAfter, accuracy, steps: rows * run, epochs: run }
     } catch (error) {
-      restoreSnapshot(core, saved)
+      restoreFromBackup(core, counters)
       throw error
     }
   }
