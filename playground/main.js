@@ -45,6 +45,7 @@ function reset() {
   const settings = controls.read()
   const problems = controls.check(settings)
   if (problems.length > 0) return say(problems.join(' '))
+  say('')
   useData(makeDataset(settings))
   worker.postMessage({
     type: 'create', spec: specFor(settings, data?.classes ?? 2), data,
@@ -145,7 +146,9 @@ function showRunning(running, error) {
   start.textContent = running ? 'Pause' : 'Start'
   start.setAttribute('aria-pressed', String(running))
   document.body.dataset.running = String(running)
-  if (error !== undefined) say(`Training stopped: ${error}`)
+  if (error !== undefined) {
+    say(`Training stopped: ${error.replace(/\.$/, '')}. Change a setting or press Reset.`)
+  }
 }
 
 /**

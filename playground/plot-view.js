@@ -48,8 +48,10 @@ export class PlotView {
     const width = this.canvas.clientWidth
     const height = this.canvas.clientHeight
     if (width === 0 || height === 0) return
-    this.canvas.width = Math.round(width * ratio)
-    this.canvas.height = Math.round(height * ratio)
+    // resizing clears and reallocates the canvas, so only when the size changed
+    const [pixelsWide, pixelsHigh] = [Math.round(width * ratio), Math.round(height * ratio)]
+    if (this.canvas.width !== pixelsWide) this.canvas.width = pixelsWide
+    if (this.canvas.height !== pixelsHigh) this.canvas.height = pixelsHigh
     const context = this.canvas.getContext('2d')
     if (context === null) return
     context.setTransform(ratio, 0, 0, ratio, 0, 0)

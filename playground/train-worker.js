@@ -121,7 +121,8 @@ function fail(error, id) {
  * @param {Transferable[]} [transfer]
  */
 function post(message, transfer = []) {
-  self.postMessage(message, { transfer })
+  // the (message, transfer) form is the one every browser's workers take
+  /** @type {any} */ (self).postMessage(message, transfer)
 }
 
 /** Returns the network and data, or says what to do first. */
