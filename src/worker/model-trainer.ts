@@ -73,6 +73,7 @@ export class ModelTrainer extends DurableObject<Env> {
   private tombstone: ModelAddress | null = null
   private failures = 0
   private readonly queue = new SerialQueue()
+  /** Paces this model's KV writes; tests read its counts through runInDurableObject. */
   readonly publisher = new SnapshotPublisher(() => this.writeLatest())
 
   constructor(ctx: DurableObjectState, env: Env) {
