@@ -4,6 +4,7 @@
  * loaded model's settings back, and keeps the hidden-layer list.
  */
 import { DATASETS } from './datasets.js'
+import { byId } from './elements.js'
 import { describeOutput } from './model-spec.js'
 
 const ACTIVATIONS = ['relu', 'leaky-relu', 'tanh', 'sigmoid', 'linear']
@@ -198,14 +199,4 @@ function layerItem(layer, index) {
   number.setAttribute('aria-hidden', 'true')
   item.append(number, units, activation, remove)
   return item
-}
-
-/**
- * Returns an element that the page must have.
- * @param {string} id
- */
-function byId(id) {
-  const element = document.getElementById(id)
-  if (element === null) throw new Error(`the page has no #${id}; index.html and the script differ`)
-  return element
 }

@@ -46,6 +46,17 @@ export function makeDataset(o) {
 }
 
 /**
+ * Returns a dataset id with this many classes: `current` if it has them, else the first.
+ * @param {number} classes
+ * @param {string} current
+ * @returns {string | undefined}
+ */
+export function datasetWithClasses(classes, current) {
+  if (DATASETS[current]?.classes === classes) return current
+  return Object.keys(DATASETS).find((id) => DATASETS[id].classes === classes)
+}
+
+/**
  * Fills the four quadrants, away from the axes; class 1 where x·y < 0.
  * @param {number} n
  * @param {Draw} d

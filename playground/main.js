@@ -1,29 +1,28 @@
 // @ts-check
 /**
  * The playground page: wires the settings form, the run buttons, the views
- * and the save/load form to the training worker (train-worker.js).
+ * and the save/load panel to the training worker (train-worker.js).
  */
 import { BoundaryView, CLASS_COLOURS } from './boundary-view.js'
 import { Controls } from './controls.js'
-import { DATASETS, makeDataset } from './datasets.js'
+import { datasetWithClasses, makeDataset } from './datasets.js'
+import { byId, canvasById } from './elements.js'
 import { settingsFrom, specFor } from './model-spec.js'
-import { loadModel, saveModel } from './model-store.js'
 import { PlotView } from './plot-view.js'
+import { wireStorePanel } from './store-panel.js'
 
 const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' })
-const boundary = new BoundaryView(/** @type {HTMLCanvasElement} */ (byId('boundary')))
-const lossPlot = new PlotView(/** @type {HTMLCanvasElement} */ (byId('loss-plot')), {
-  title: 'Loss',
-})
-const accuracyPlot = new PlotView(/** @type {HTMLCanvasElement} */ (byId('accuracy-plot')), {
-  title: 'Accuracy', fixedMax: 1,
-})
+const boundary = new BoundaryView(canvasById('boundary'))
+const lossPlot = new PlotView(canvasById('loss-plot'), { title: 'Loss' })
+const accuracyPlot = new PlotView(canvasById('accuracy-plot'), { title: 'Accuracy', fixedMax: 1 })
 const controls = new Controls(/** @type {HTMLFormElement} */ (byId('settings')), onSettings)
 /** @type {Map<number, { resolve: (m: any) => void, reject: (e: Error) => void }>} */
 const pending = new Map()
 let nextId = 1
 /** @type {ReturnType<typeof makeDataset> | null} */
 let data = null
+/** Tells whether the worker said it is training, which decides what Start does. */
+let running = false
 
 /**
  * Sends the worker a request and resolves with its answer.
@@ -138,14 +137,12 @@ function showNumber(id, value, format) {
 
 /**
  * Shows whether training runs, and an error if it stopped on one.
- * @param {boolean} running
+ * @param {boolean} now
  * @param {string} [error]
  */
-function showRunning(running, error) {
-  const start = byId('start')
-  start.textContent = running ? 'Pause' : 'Start'
-  start.setAttribute('aria-pressed', String(running))
-  document.body.dataset.running = String(running)
+function showRunning(now, error) {
+  running = now
+  byId('start').textContent = running ? 'Pause' : 'Start'
   if (error !== undefined) {
     say(`Training stopped: ${error.replace(/\.$/, '')}. Change a setting or press Reset.`)
   }
@@ -178,24 +175,12 @@ function classKeys(classes, labels) {
 /**
  * Puts a sentence in the status line (read out by screen readers).
  * @param {string} text
- * @param {string} [id]
  */
-function say(text, id = 'status') {
-  byId(id).textContent = text
-}
-
-/**
- * Returns an element that the page must have.
- * @param {string} id
- */
-function byId(id) {
-  const element = document.getElementById(id)
-  if (element === null) throw new Error(`the page has no #${id}; index.html and main.js differ`)
-  return element
+function say(text) {
+  byId('status').textContent = text
 }
 
 byId('start').addEventListener('click', () => {
-  const running = byId('start').getAttribute('aria-pressed') === 'true'
   worker.postMessage({ type: running ? 'pause' : 'start' })
 })
 byId('step').addEventListener('click', () => worker.postMessage({ type: 'step' }))
@@ -212,33 +197,15 @@ byId('show-test').addEventListener('change', (event) => {
   boundary.draw()
 })
 
-/** Returns where the save/load form points. */
-function storeFields() {
-  const value = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (byId(id)).value
-  return { api: value('api').trim(), token: value('token').trim(), id: value('model-id').trim() }
-}
-
-/** Saves the worker's model to the API. */
-async function save() {
-  const where = storeFields()
-  say('Saving…', 'store-status')
-  const { bytes } = await request('save')
-  const stored = await saveModel(where, bytes)
-  say(`Saved "${stored.id}" (version ${stored.version}).`, 'store-status')
-}
-
-/** Loads a model from the API into the worker and shows its settings. */
-async function load() {
-  const where = storeFields()
-  say('Loading…', 'store-status')
-  const bytes = await loadModel(where)
-  const loaded = await request('load', { bytes }, [bytes])
-  let dataset
-  try {
-    dataset = datasetFor(loaded.classes, controls.read().dataset)
-  } catch (error) {
+/**
+ * Shows a model the store panel loaded: its settings, and data it can take.
+ * @param {any} loaded what the worker answered to 'load'
+ */
+function showLoaded(loaded) {
+  const dataset = datasetWithClasses(loaded.classes, controls.read().dataset)
+  if (dataset === undefined) {
     reset()
-    throw error
+    throw new Error(`the model has ${loaded.classes} classes; the datasets here have 2 or 3`)
   }
   controls.apply({ ...settingsFrom(loaded.spec), dataset })
   const settings = controls.read()
@@ -246,39 +213,9 @@ async function load() {
   worker.postMessage({ type: 'data', data, seed: settings.seed })
   worker.postMessage({ type: 'options', batchSize: settings.batchSize })
   byId('parameters').textContent = `${loaded.parameterCount} weights and biases`
-  say(`Loaded "${where.id}" (version ${loaded.version}, ` +
-    `${loaded.stats.samplesSeen} samples seen).`, 'store-status')
 }
 
-/**
- * Picks a dataset with the model's number of classes, keeping the current one if it fits.
- * @param {number} classes
- * @param {string} current
- */
-function datasetFor(classes, current) {
-  if (DATASETS[current]?.classes === classes) return current
-  const match = Object.keys(DATASETS).find((id) => DATASETS[id].classes === classes)
-  if (match === undefined) {
-    throw new Error(`the model has ${classes} classes; the playground's datasets have 2 or 3`)
-  }
-  return match
-}
-
-/**
- * Runs a store action, reporting its failure in the store's status line.
- * @param {() => Promise<void>} action
- */
-function guarded(action) {
-  action().catch((error) => say(`Failed: ${error.message}`, 'store-status'))
-}
-
-const apiField = /** @type {HTMLInputElement} */ (byId('api'))
-apiField.value = location.origin
-byId('store').addEventListener('submit', (event) => {
-  event.preventDefault()
-  guarded(save)
-})
-byId('load').addEventListener('click', () => guarded(load))
+wireStorePanel({ ask: request, onLoaded: showLoaded })
 
 /** Lets the console (and tests) ask the worker's model for predictions. */
 Object.assign(globalThis, {
