@@ -99,16 +99,30 @@ export function prepareDeviation(): void {
   }
 }
 
+/** Points at the inputs of the rows the last `gatherRows` selected. */
+export let inputRows: usize = 0
+/** Points at the targets of the rows the last `gatherRows` selected. */
+export let targetRows: usize = 0
+
 /**
- * Copies `count` samples into the batch buffers, scaling inputs when on:
- * rows start.. of the epoch order when `ordered`, else of the samples.
- * Targets are copied only when `withTargets`.
+ * Selects `count` samples for a forward pass: rows start.. of the epoch
+ * order when `ordered`, else of the samples. Rows taken in sample order
+ * and left unscaled are read where they are; otherwise inputs (scaled when
+ * on) and, when `withTargets`, targets are copied into the batch buffers.
+ * Either way `inputRows` and `targetRows` point at them afterwards.
  */
 export function gatherRows(
   start: i32, count: i32, ordered: bool, withTargets: bool,
 ): void {
   const inputBytes = <usize>inputCount << 2
   const targetBytes = <usize>outputCount() << 2
+  if (!ordered && !enabled) {
+    inputRows = samplesInputs + <usize>start * inputBytes
+    targetRows = samplesTargets + <usize>start * targetBytes
+    return
+  }
+  inputRows = batchInputs
+  targetRows = batchTargets
   for (let r = 0; r < count; r++) {
     const position = start + r
     const row = ordered
@@ -117,12 +131,22 @@ export function gatherRows(
     const to = batchInputs + <usize>r * inputBytes
     const from = samplesInputs + <usize>row * inputBytes
     if (enabled) scaleRow(from, to)
-    else memory.copy(to, from, inputBytes)
+    else copyRow(to, from, inputBytes)
     if (withTargets) {
       const target = samplesTargets + <usize>row * targetBytes
-      memory.copy(batchTargets + <usize>r * targetBytes, target, targetBytes)
+      copyRow(batchTargets + <usize>r * targetBytes, target, targetBytes)
     }
   }
+}
+
+// copies one row of f32 values; a loop, since memory.copy is a call out
+// of the wasm code that costs more than a short row
+function copyRow(to: usize, from: usize, bytes: usize): void {
+  let at: usize = 0
+  for (; at + 16 <= bytes; at += 16) {
+    v128.store(to + at, v128.load(from + at))
+  }
+  for (; at < bytes; at += 4) store<f32>(to + at, load<f32>(from + at))
 }
 
 // to = (from − mean)/std over one row of inputs

@@ -2,7 +2,7 @@
 // loops, and evaluation and prediction in chunks of rows.
 
 import {
-  aOf, activationOf, alphaOf, batchInputs, batchTargets, biasesOf,
+  aOf, activationOf, alphaOf, biasesOf,
   biasGradsOf, committed, deltaOf, fanInOf, layerCount, outputCount,
   reserveBatchRows, sampleCapacity, samplesOrder, samplesOutputs, unitsOf,
   weightGradsOf, weightsOf, zOf,
@@ -22,7 +22,8 @@ import { isConfigured, step } from './optimizers'
 import { countWrongPairs } from './perceptron'
 import { fillOrder, shuffle } from './random'
 import {
-  gatherRows, mergeStatistics, prepareDeviation, scalingEnabled,
+  gatherRows, inputRows, mergeStatistics, prepareDeviation, scalingEnabled,
+  targetRows,
 } from './scaling'
 
 /** Sets how many rows evaluate and predict push through at a time. */
@@ -38,9 +39,9 @@ export function checkRows(rows: i32): i32 {
   return STATUS_OK
 }
 
-/** Runs the batch buffers' first `rows` inputs forward through every layer. */
+/** Runs the `rows` rows gatherRows selected forward through every layer. */
 export function forward(rows: i32): void {
-  let input = batchInputs
+  let input = inputRows
   for (let l = 0; l < layerCount; l++) {
     const units = unitsOf(l)
     const z = zOf(l)
@@ -58,10 +59,10 @@ function outputDelta(rows: i32): void {
   const a = aOf(last)
   const delta = deltaOf(last)
   if (isFused(networkLoss, activation)) {
-    fusedDelta(rows, rows * width, a, batchTargets, delta)
+    fusedDelta(rows, rows * width, a, targetRows, delta)
     return
   }
-  lossBackward(networkLoss, rows, rows * width, a, batchTargets, delta)
+  lossBackward(networkLoss, rows, rows * width, a, targetRows, delta)
   const z = zOf(last)
   activateBackward(activation, rows, width, z, a, delta, delta, alphaOf(last))
 }
@@ -69,7 +70,7 @@ function outputDelta(rows: i32): void {
 // writes each layer's gradients from δᴸ down, handing δ·Wᵀ ⊙ φ' below
 function backward(rows: i32): void {
   for (let l = layerCount - 1; l >= 0; l--) {
-    const input = l == 0 ? batchInputs : aOf(l - 1)
+    const input = l == 0 ? inputRows : aOf(l - 1)
     const below: usize = l == 0 ? 0 : deltaOf(l - 1)
     denseBackward(
       rows, fanInOf(l), unitsOf(l), input, weightsOf(l), deltaOf(l),
@@ -115,11 +116,15 @@ export function train(
   if (!stateIsFinite()) return abandon()
   prepareDeviation()
   for (let epoch = 0; epoch < epochs; epoch++) {
-    fillOrder(samplesOrder, rows)
-    if (shuffleRows != 0) shuffle(samplesOrder, rows)
+    // unshuffled, the epoch order is the sample order
+    const shuffled = shuffleRows != 0
+    if (shuffled) {
+      fillOrder(samplesOrder, rows)
+      shuffle(samplesOrder, rows)
+    }
     for (let start = 0; start < rows; start += batch) {
       const count = min(batch, rows - start)
-      gatherRows(start, count, true, true)
+      gatherRows(start, count, shuffled, true)
       forward(count)
       outputDelta(count)
       backward(count)
@@ -174,10 +179,10 @@ export function evaluate(rows: i32): f64 {
     forward(count)
     const values = count * width
     total += isStep(activation)
-      ? <f64>countWrongPairs(values, outputs, batchTargets)
-      : lossSum(networkLoss, values, outputs, batchTargets)
+      ? <f64>countWrongPairs(values, outputs, targetRows)
+      : lossSum(networkLoss, values, outputs, targetRows)
     correctOfLastCall += countCorrect(
-      activation, count, width, outputs, batchTargets,
+      activation, count, width, outputs, targetRows,
     )
   }
   const divisor = isStep(activation) ? <f64>rows * <f64>width : <f64>rows
@@ -220,7 +225,7 @@ export function computeGradients(rows: i32): f64 {
   forward(rows)
   const last = layerCount - 1
   const values = rows * unitsOf(last)
-  const loss = lossSum(networkLoss, values, aOf(last), batchTargets)
+  const loss = lossSum(networkLoss, values, aOf(last), targetRows)
   outputDelta(rows)
   backward(rows)
   return loss / <f64>rows
