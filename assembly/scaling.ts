@@ -90,6 +90,8 @@ function mergeFeature(i: i32, batchMean: f64, squares: f64, added: f64): void {
 
 /** Writes each input's std (1 where below 1e-6) for the passes that follow. */
 export function prepareDeviation(): void {
+  // only scaled rows divide by it
+  if (!enabled) return
   const variances = scalingStart + (<usize>inputCount << 2)
   for (let i = 0; i < inputCount; i++) {
     const at = <usize>i << 2

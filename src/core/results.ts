@@ -72,12 +72,15 @@ export function readPrediction(
   const prediction: Prediction = { outputs: toRows(outputs, rows, width) }
   if (classes === null) return prediction
 
-  const picks: number[] = []
+  const labels: (string | number)[] = new Array(rows)
+  const cut = threshold(spec)
   for (let r = 0; r < rows; r++) {
-    if (width === 1) picks.push(outputs[r] >= threshold(spec) ? 1 : 0)
-    else picks.push(argmax((scores ?? outputs).subarray(r * width, (r + 1) * width)))
+    const pick = width === 1
+      ? (outputs[r] >= cut ? 1 : 0)
+      : argmaxAt(scores ?? outputs, r * width, width)
+    labels[r] = classes[pick]
   }
-  prediction.labels = picks.map((p) => classes[p])
+  prediction.labels = labels
   if (spec.kind === 'mlp') {
     prediction.probabilities =
       width === 1 ? prediction.outputs.map(([a]) => [1 - a, a]) : prediction.outputs
@@ -93,8 +96,13 @@ function threshold(spec: Spec): number {
 
 /** Returns the index of the largest value; the first one on ties. */
 export function argmax(values: Float32Array): number {
+  return argmaxAt(values, 0, values.length)
+}
+
+// argmax over values[start .. start + width), without a subarray per row
+function argmaxAt(values: Float32Array, start: number, width: number): number {
   let best = 0
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i
+  for (let i = 1; i < width; i++) if (values[start + i] > values[start + best]) best = i
   return best
 }
 

@@ -116,6 +116,7 @@ function packRow(
     problems.add(path, `has ${row.length} ${values}; the model takes ${width}`)
     return
   }
+  if (row instanceof Float32Array && copyFinite(row, out, offset)) return
   for (let c = 0; c < width; c++) {
     const value = row[c]
     // the common case, a number f32 holds as finite, needs no path; any
@@ -126,4 +127,16 @@ function packRow(
       out[offset + c] = checkNumber(value, [...path, c], problems)
     }
   }
+}
+
+// copies an f32 row whole and tells whether every value is finite; when
+// one is not, the value-by-value loop runs again to say which
+function copyFinite(row: Float32Array, out: Float32Array, offset: number): boolean {
+  let finite = true
+  for (let c = 0; c < row.length; c++) {
+    const value = row[c]
+    out[offset + c] = value
+    finite &&= value - value === 0
+  }
+  return finite
 }
