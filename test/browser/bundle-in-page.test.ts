@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Network } from '../../src/core/index.ts'
-import { type Browser, launchChromium } from './chromium.ts'
+import { type Browser, bounded, launchChromium } from './chromium.ts'
 
 const ROOT = new URL('../../', import.meta.url)
 const ORIGIN = 'http://bundle.test'
@@ -101,12 +101,12 @@ function largestDifference(a: number[][], b: number[][]): number {
 
 describe('the bundle in a bare page', () => {
   it('loads the committed golden blob and predicts within 1e-6 of Node', async () => {
-    const inPage = await page.evaluate(async (rows) => {
+    const inPage = await bounded(page.evaluate(async (rows) => {
       const { Network } = (globalThis as unknown as InPage).edgeprop
       const bytes = await (await fetch('/fixtures/golden-v1.edgeprop')).arrayBuffer()
       const net = await Network.fromBytes(bytes)
       return { prediction: net.predict(rows), version: net.version }
-    }, golden.x)
+    }, golden.x), 20_000, 'loading the golden blob in the page')
 
     const inNode = (await Network.fromBytes(goldenBytes)).predict(golden.x)
     expect(largestDifference(inPage.prediction.outputs, inNode.outputs)).toBeLessThanOrEqual(1e-6)
@@ -116,18 +116,21 @@ describe('the bundle in a bare page', () => {
 
   it('found core.wasm beside itself and compiled it by streaming', async () => {
     expect(requested).toContain('/lib/core.wasm')
-    expect(await page.evaluate(() => (globalThis as any).streamedCompiles)).toBe(1)
+    const streamed = await page.evaluate(
+      () => (globalThis as unknown as { streamedCompiles: number }).streamedCompiles,
+    )
+    expect(streamed).toBe(1)
   })
 
   it('loads a tanh/softmax model from Node and predicts within 1e-6 of Node', async () => {
     const net = await Network.create(classifier)
     net.train(x, y, { epochs: 30, batchSize: 8 })
     const bytes = [...net.toBytes()]
-    const inPage = await page.evaluate(async ({ bytes, rows }) => {
+    const inPage = await bounded(page.evaluate(async ({ bytes, rows }) => {
       const { Network } = (globalThis as unknown as InPage).edgeprop
       const copy = await Network.fromBytes(new Uint8Array(bytes))
       return copy.predict(rows)
-    }, { bytes, rows: x })
+    }, { bytes, rows: x }), 20_000, "loading Node's model in the page")
 
     const inNode = net.predict(x)
     expect(largestDifference(inPage.outputs, inNode.outputs)).toBeLessThanOrEqual(1e-6)
@@ -135,12 +138,12 @@ describe('the bundle in a bare page', () => {
   })
 
   it('trains from the same spec and seed to the same bytes as Node', async () => {
-    const inPage = await page.evaluate(async ({ spec, rows, targets }) => {
+    const inPage = await bounded(page.evaluate(async ({ spec, rows, targets }) => {
       const { Network } = (globalThis as unknown as InPage).edgeprop
       const net = await Network.create(spec)
       net.train(rows, targets, { epochs: 30, batchSize: 8 })
       return [...net.toBytes()]
-    }, { spec: classifier, rows: x, targets: y })
+    }, { spec: classifier, rows: x, targets: y }), 20_000, 'training in the page')
 
     const net = await Network.create(classifier)
     net.train(x, y, { epochs: 30, batchSize: 8 })

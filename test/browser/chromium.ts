@@ -68,6 +68,15 @@ export async function launchChromium(): Promise<Browser> {
   return { context, errors, newPage: () => context.newPage(), close }
 }
 
+/** Settles as `work` does, or rejects once `ms` pass; page.evaluate has no timeout of its own. */
+export function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)
+  })
+  return Promise.race([work, late]).finally(() => clearTimeout(timer))
+}
+
 /** Returns the path of a new screenshot file in test/artifacts/. */
 export function artifact(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true })

@@ -4,6 +4,7 @@
  * `playground.predict` handle the page offers on its console.
  */
 import type { Page } from 'playwright-core'
+import { bounded } from './chromium.ts'
 
 /** What the page's read-outs say, as numbers (NaN where empty). */
 export interface Readings {
@@ -36,7 +37,7 @@ export async function chooseXor241(page: Page): Promise<void> {
 
 /** Reads the epoch counter and the four metrics. */
 export async function readings(page: Page): Promise<Readings> {
-  return page.evaluate(() => {
+  return bounded(page.evaluate(() => {
     const value = (id: string) => Number(document.getElementById(id)?.dataset.value || NaN)
     return {
       epoch: Number(document.getElementById('epoch')?.textContent),
@@ -45,7 +46,7 @@ export async function readings(page: Page): Promise<Readings> {
       trainAccuracy: value('train-accuracy'),
       testAccuracy: value('test-accuracy'),
     }
-  })
+  }), 10_000, 'reading the metrics')
 }
 
 /** Waits (at most `timeoutMs`) until both accuracies reach `target`. */
@@ -74,12 +75,13 @@ export async function storeStatus(page: Page, pattern: RegExp, timeoutMs = 15_00
 
 /** Asks the page's model (in its worker) to predict `x`. */
 export async function pagePredict(page: Page, x: number[][]) {
-  return page.evaluate(async (rows) => {
+  const asked = page.evaluate(async (rows) => {
     const handle = (globalThis as unknown as {
       playground: { predict: (x: number[][]) => Promise<unknown> }
     }).playground
     return handle.predict(rows)
   }, x) as Promise<{ outputs: number[][]; labels?: unknown[]; probabilities?: number[][] }>
+  return bounded(asked, 15_000, "the page's predict")
 }
 
 /** Lists points on a square lattice over [-1.2, 1.2]², `side` per side. */

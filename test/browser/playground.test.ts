@@ -7,7 +7,7 @@
 import { copyFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type LocalServer, startLocalServer } from '../e2e/local-server.ts'
-import { type Browser, artifact, launchChromium } from './chromium.ts'
+import { type Browser, artifact, bounded, launchChromium } from './chromium.ts'
 import {
   chooseXor241,
   fillStore,
@@ -105,7 +105,7 @@ describe('the playground at /', () => {
     await page.getByLabel('Speed').selectOption('0')
     await page.getByRole('button', { name: 'Start' }).click()
     const before = (await readings(page)).epoch
-    const thread = await page.evaluate(() => new Promise<{ busy: number; gap: number }>((done) => {
+    const watched = page.evaluate(() => new Promise<{ busy: number; gap: number }>((done) => {
       // tasks of 50 ms or more on the page's thread, and the longest wait of a 10 ms timer
       let busy = 0
       let gap = 0
@@ -124,6 +124,7 @@ describe('the playground at /', () => {
         done({ busy, gap })
       }, 2000)
     }))
+    const thread = await bounded(watched, 10_000, "watching the page's thread")
     const after = (await readings(page)).epoch
     await page.getByRole('button', { name: 'Pause' }).click()
     console.log(`full speed: ${after - before} epochs in 2 s; the page's thread spent ` +
@@ -183,7 +184,7 @@ describe('the playground at /', () => {
   it('names every control and runs from the keyboard alone', async () => {
     const page = await openPlayground()
     const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll('input, select, button')]
+      Array.from(document.querySelectorAll('input, select, button'))
         .filter((element) => {
           const field = element as HTMLInputElement
           const named = (field.labels?.length ?? 0) > 0 || field.getAttribute('aria-label') ||
