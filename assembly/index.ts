@@ -13,7 +13,7 @@ export {
 export {
   addLayer, commitNetwork, defineNetwork, gradientsPointer, initialize,
   optimizerStateLength, optimizerStatePointer, optimizerSteps, outputsPointer,
-  parameterCount, parametersPointer, randomState,
+  parameterCount, parametersPointer, randomState, restoreState,
   reserveSamples, samplesInputsPointer, samplesTargetsPointer, scalingCount,
   scalingPointer, setOptimizer, setOptimizerSteps, setRandomState, setScaling,
   setScalingCount,

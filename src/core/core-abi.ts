@@ -17,12 +17,10 @@
  * of the state, the gradients, the samples (inputs, targets, outputs for up
  * to `reserveSamples(rows)` rows), then per-layer batch buffers and scratch.
  *
- * The backup is a byte-for-byte copy of the state region, the same size and
- * right after it, so it starts halfway between `parametersPointer()` and
- * `gradientsPointer()`. `train` and `perceptronTrain` fill it as they start
- * and nothing else writes it, so after either returns it holds the state
- * from before that call; the library restores from it when it refuses a
- * finished call (src/core/core-state.ts, test/core/core-state.test.ts).
+ * The backup is a copy of the state region and its counters. `train` and
+ * `perceptronTrain` fill it as they start and nothing else writes it, so
+ * after either returns `restoreState()` puts back the state from before
+ * that call; the library does so when it refuses a finished call.
  */
 export interface CoreExports {
   memory: WebAssembly.Memory
@@ -82,6 +80,11 @@ export interface CoreExports {
   /** Samples merged into the running mean and variance, as f64. */
   scalingCount(): number
   setScalingCount(count: number): void
+  /**
+   * Puts back the state and its counters (optimizer steps, scaling count,
+   * PRNG state) as they were when the last `train` or `perceptronTrain` began.
+   */
+  restoreState(): void
   /** Reads the PRNG state (u32; JS reads it back with `>>> 0`). */
   randomState(): number
   setRandomState(state: number): void

@@ -67,16 +67,3 @@ export function writeArrays(core: CoreExports, arrays: StateArrays): void {
   writeFloats(core, core.optimizerStatePointer(), arrays.optimizerState)
   writeFloats(core, core.scalingPointer(), arrays.scaling)
 }
-
-/**
- * Puts back the state from before the last `train` or `perceptronTrain`,
- * from the core's backup region (core-abi.ts: a copy of the state region
- * halfway between parametersPointer and gradientsPointer), and the
- * counters saved before that call; no JS copy of the state is needed.
- */
-export function restoreFromBackup(core: CoreExports, counters: Counters): void {
-  const state = core.parametersPointer()
-  const backup = (state + core.gradientsPointer()) / 2
-  new Uint8Array(core.memory.buffer).copyWithin(state, backup, 2 * backup - state)
-  writeCounters(core, counters)
-}

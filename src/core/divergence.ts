@@ -5,7 +5,7 @@
  * or else the optimizer settings.
  */
 import type { CoreExports } from './core-abi.ts'
-import { readFloats, restoreFromBackup, type Counters } from './core-state.ts'
+import { readFloats, type Counters } from './core-state.ts'
 import { divergence } from './core-status.ts'
 import { Status } from './enums.ts'
 import type { EdgepropError } from './errors.ts'
@@ -32,13 +32,13 @@ export function explainDivergence(
     if (column >= 0) return statisticsOverflow(inputs, width, column)
     // zero epochs only merge the rows into the statistics the steps used
     if (core.train(inputs.rows, 0, batch, 0) !== Status.ok) {
-      restoreFromBackup(core, counters)
+      core.restoreState()
       return divergence(spec)
     }
   }
   const loss = core.computeGradients(inputs.rows)
   const gradients = readFloats(core, core.gradientsPointer(), parameterCountOf(spec))
-  restoreFromBackup(core, counters)
+  core.restoreState()
   // a negative loss is a status: the check could not run, so keep to the settings
   if (loss < 0) return divergence(spec)
   const finite = Number.isFinite(loss) && gradients.every(Number.isFinite)

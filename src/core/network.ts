@@ -11,7 +11,7 @@ import type { CoreExports } from './core-abi.ts'
 import { instantiateCore } from './core-loader.ts'
 import { deepFreeze, defineCore, stateLengths } from './core-setup.ts'
 import {
-  readArrays, readCounters, readFloats, restoreFromBackup,
+  readArrays, readCounters, readFloats,
   writeArrays, writeCounters, writeFloats, type StateLengths,
 } from './core-state.ts'
 import { divergence, expectLoss, expectOk, noGradient, tooManyRows } from './core-status.ts'
@@ -138,7 +138,7 @@ export class Network {
       const { loss, accuracy } = this.#evaluateLoaded(inputs)
       return { lossBefore, lossAfter: loss, accuracy, steps, epochs }
     } catch (error) {
-      restoreFromBackup(core, counters)
+      core.restoreState()
       throw error
     }
   }
@@ -154,7 +154,7 @@ export class Network {
     const order = shuffle ? 1 : 0
     const status = core.perceptronTrain(rows, epochs, order, spec.learningRate)
     if (status === Status.nonFinite) {
-      restoreFromBackup(core, counters)
+      core.restoreState()
       throw divergence(spec)
     }
     expectOk(status, 'perceptronTrain')
@@ -163,7 +163,7 @@ export class Network {
       const { loss: lossAfter, accuracy } = score()
       return { lossBefore, lossAfter, accuracy, steps: rows * run, epochs: run }
     } catch (error) {
-      restoreFromBackup(core, counters)
+      core.restoreState()
       throw error
     }
   }

@@ -3,7 +3,7 @@ import type { CoreExports } from '../../src/core/core-abi.ts'
 import { instantiateCore } from '../../src/core/core-loader.ts'
 import { defineCore, stateLengths } from '../../src/core/core-setup.ts'
 import {
-  readArrays, readCounters, restoreFromBackup, writeFloats,
+  readArrays, readCounters, writeFloats,
 } from '../../src/core/core-state.ts'
 import { parseSpec } from '../../src/core/index.ts'
 
@@ -29,13 +29,13 @@ async function loaded(spec: typeof mlp): Promise<CoreExports> {
   return core
 }
 
-describe("the core's backup of the state (core-abi.ts)", () => {
+describe('restoreState (core-abi.ts)', () => {
   const runs: [string, typeof mlp, (core: CoreExports) => number][] = [
     ['train', mlp, (core) => core.train(4, 3, 2, 1)],
     ['perceptronTrain', perceptron, (core) => core.perceptronTrain(4, 5, 1, 0.5)],
   ]
 
-  test.each(runs)('holds the state from before %s, halfway to the gradients', async (
+  test.each(runs)('puts back the state and counters from before %s', async (
     _, spec, run,
   ) => {
     const core = await loaded(spec)
@@ -49,7 +49,7 @@ describe("the core's backup of the state (core-abi.ts)", () => {
     expect(readArrays(core, lengths).parameters).not.toEqual(before.parameters)
     // predict and evaluate in between must leave the backup alone
     expect(core.predict(4)).toBe(0)
-    restoreFromBackup(core, counters)
+    core.restoreState()
     expect(readArrays(core, lengths)).toEqual(before)
     expect(readCounters(core)).toEqual(counters)
   })
