@@ -69,11 +69,23 @@ function otherTable(run: RunNumbers): string {
     rows.push(['workerd CPU, train-small-batch 64 rows 784-128-10',
       `${ms(workerd.trainCpuMs)} ms`])
     rows.push(['workerd CPU, warm predict 1 row 784-128-10', `${ms(workerd.predictCpuMs)} ms`])
-    rows.push(['workerd CPU, authenticated GET (request floor)', `${ms(workerd.floorCpuMs)} ms`])
+    rows.push(['workerd CPU, GET /v1/models/:id (request floor)', `${ms(workerd.floorCpuMs)} ms`])
   } else {
     rows.push(['workerd', workerd ? `not measured: ${workerd.error}` : 'skipped'])
   }
   return table(['measure', 'value'], rows)
+}
+
+function profileTable(run: RunNumbers): string {
+  const workerd = run.workerd
+  if (!workerd || !('profiles' in workerd)) return ''
+  const rows: string[][] = []
+  for (const [call, profile] of Object.entries(workerd.profiles)) {
+    for (const { name, share } of profile.top.slice(0, 8)) {
+      rows.push([call, name, `${(share * 100).toFixed(1)}%`])
+    }
+  }
+  return table(['workerd call', 'function (unminified bundle)', 'share of samples'], rows)
 }
 
 function targetsTable(run: RunNumbers): string {
@@ -92,6 +104,7 @@ export function renderRun(run: RunNumbers): string {
     'Spread over the timed repetitions (slowest–fastest):',
     spreadTable(run),
     otherTable(run),
+    profileTable(run),
     targetsTable(run),
-  ].join('\n\n')
+  ].filter(Boolean).join('\n\n')
 }

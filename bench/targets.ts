@@ -3,13 +3,17 @@
  * of edgeprop to a peer (medians), shares of the f32x4 limit, workerd CPU
  * time and the size and start-up cost of core.wasm.
  */
+import type { ProfileShares } from './isolate-profile.ts'
 import type { SystemResult } from './protocol.ts'
 
-/** Holds the workerd measurements (see workerd.ts). */
+/** Holds the workerd measurements (see workerd.ts), per request. */
 export interface WorkerdResult {
+  /** Process CPU: everything workerd did, simulators included. */
   trainCpuMs: number
   predictCpuMs: number
   floorCpuMs: number
+  /** Where the isolate's samples fell during each kind of request. */
+  profiles: { train: ProfileShares; predict: ProfileShares }
   calls: { train: number; predict: number; floor: number }
 }
 

@@ -1,20 +1,25 @@
 /**
  * Measures the API inside workerd, the Workers runtime. The Worker is
- * bundled as `wrangler deploy` would upload it (minified, core.wasm as a
- * module of its own) and run by Miniflare with wrangler.toml's bindings:
- * local KV and Durable Objects, no dev proxy and no inspector. CPU time is
- * read from the kernel's per-thread counters of the workerd process
- * (/proc/<pid>/task/<tid>/schedstat) around a run of identical requests, so
- * it counts everything workerd does for them (HTTP, auth, JSON, the Durable
- * Object, KV writes), not just the kernels. Linux only.
+ * bundled as `wrangler deploy` would upload it (core.wasm as a module of
+ * its own; not minified, so profiles name functions) and run by Miniflare
+ * with wrangler.toml's bindings: local KV and Durable Objects, no dev proxy.
+ * CPU time per request comes from the kernel's per-thread counters of the
+ * workerd process (/proc/<pid>/task/<tid>/schedstat) around a run of
+ * identical requests, so everything workerd does for them counts: HTTP,
+ * auth, JSON, the Durable Object, and the local KV and storage simulators
+ * that run in the same process (an upper bound on what Workers would bill).
+ * A second run under V8's sampling profiler says where the time goes.
+ * Linux only.
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
+import { Inspector } from './isolate-profile.ts'
 import { datasetFor, NETWORKS } from './tasks.ts'
 import type { WorkerdResult } from './targets.ts'
 
@@ -24,6 +29,18 @@ const MODEL_ID = 'bench-784-128-10'
 interface Server {
   base: string
   headers: Record<string, string>
+  inspectorPort: number
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -31,7 +48,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 // the Worker as `wrangler deploy` bundles it, written to `outdir`
 function bundle(outdir: string): { script: string; wasm: string } {
   const wrangler = join(ROOT, 'node_modules/wrangler/bin/wrangler.js')
-  const run = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outdir], {
+  const args = [wrangler, 'deploy', '--dry-run', '--outdir', outdir, '--minify=false']
+  const run = spawnSync(process.execPath, args, {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
@@ -46,7 +64,7 @@ function bundle(outdir: string): { script: string; wasm: string } {
 }
 
 // Miniflare running the bundle with wrangler.toml's bindings and one token
-async function start(outdir: string, token: string): Promise<Miniflare> {
+async function start(outdir: string, token: string, inspectorPort: number) {
   const files = bundle(outdir)
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml'))
   // the playground's static assets are not part of what is measured
@@ -55,6 +73,7 @@ async function start(outdir: string, token: string): Promise<Miniflare> {
   const miniflare = new Miniflare(convertV4MiniflareOptions({
     ...options,
     port: 0,
+    inspectorPort,
     name: 'edgeprop',
     rootPath: outdir,
     modules: [
@@ -158,11 +177,20 @@ async function measureServer(server: Server, quick: boolean): Promise<WorkerdRes
   const floor = () => call(server, model)
   for (let i = 0; i < 10; i++) await train()
   for (let i = 0; i < 30; i++) await Promise.all([predict(), floor()])
-  return {
+  const cpu = {
     trainCpuMs: await cpuPerCall(pids, calls.train, train),
     predictCpuMs: await cpuPerCall(pids, calls.predict, predict),
     floorCpuMs: await cpuPerCall(pids, calls.floor, floor),
-    calls,
+  }
+  const inspector = await Inspector.connect(server.inspectorPort, 'edgeprop')
+  try {
+    const profiles = {
+      train: await inspector.profile(calls.train, train),
+      predict: await inspector.profile(calls.predict, predict),
+    }
+    return { ...cpu, profiles, calls }
+  } finally {
+    inspector.close()
   }
 }
 
@@ -170,13 +198,15 @@ async function measureServer(server: Server, quick: boolean): Promise<WorkerdRes
 export async function measureWorkerd(quick: boolean): Promise<WorkerdResult> {
   const outdir = mkdtempSync(join(tmpdir(), 'edgeprop-bench-'))
   const token = randomBytes(18).toString('base64url')
+  const inspectorPort = await freePort()
   let miniflare: Miniflare | undefined
   try {
-    miniflare = await start(outdir, token)
+    miniflare = await start(outdir, token, inspectorPort)
     const url = await miniflare.ready
     const server = {
       base: url.origin,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      inspectorPort,
     }
     return await measureServer(server, quick)
   } finally {
