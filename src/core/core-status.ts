@@ -33,7 +33,10 @@ export function expectLoss(value: number, call: string, rows: number): number {
 }
 
 /** Builds the error for a training call that made the state non-finite. */
-export function divergence(spec: Spec): EdgepropError {
+export function divergence(
+  spec: Spec,
+  what = 'a weight or optimizer value became NaN or infinite',
+): EdgepropError {
   const rate = spec.kind === 'mlp' ? spec.optimizer.learningRate : spec.learningRate
   const path = spec.kind === 'mlp' ? ['optimizer', 'learningRate'] : ['learningRate']
   const field = path.join('.')
@@ -45,7 +48,7 @@ export function divergence(spec: Spec): EdgepropError {
   return new EdgepropError('non-finite', [{
     path,
     message:
-      `training diverged: a weight or optimizer value became NaN or infinite with ` +
+      `training diverged: ${what} with ` +
       `${field} ${rate}, so the network was left as it was; ${fix}`,
   }])
 }

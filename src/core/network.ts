@@ -18,7 +18,7 @@ import { divergence, expectLoss, expectOk, noGradient, tooManyRows } from './cor
 import { checkCounterRoom, checkTrainRoom } from './counters.ts'
 import { explainDivergence } from './divergence.ts'
 import { Status } from './enums.ts'
-import type { EdgepropError } from './errors.ts'
+import { EdgepropError } from './errors.ts'
 import { firstNonFiniteRow, forwardOverflow, perceptronOverflowRow } from './finite-checks.ts'
 import { decodeModel, encodeModel, type TrainingStats } from './model-format.ts'
 import { checkStoredArrays, parseStoredSpec } from './model-state.ts'
@@ -139,7 +139,7 @@ export class Network {
       return { lossBefore, lossAfter: loss, accuracy, steps, epochs }
     } catch (error) {
       core.restoreState()
-      throw error
+      throw grownTooLarge(this.spec, error)
     }
   }
 
@@ -164,7 +164,7 @@ export class Network {
       return { lossBefore, lossAfter, accuracy, steps: rows * run, epochs: run }
     } catch (error) {
       core.restoreState()
-      throw error
+      throw grownTooLarge(spec, error)
     }
   }
 
@@ -292,4 +292,13 @@ export class Network {
     if (row >= 0) throw forwardOverflow(this.spec, inputs, row, 'weighted sums')
     return { outputs, scores }
   }
+}
+
+/**
+ * Blames the steps, not the rows, when rows that went through the network
+ * before a train call overflow it after: the weights grew too large.
+ */
+function grownTooLarge(spec: Spec, error: unknown): unknown {
+  if (!(error instanceof EdgepropError) || error.code !== 'invalid-data') return error
+  return divergence(spec, 'the weights grew until the outputs passed the f32 range')
 }

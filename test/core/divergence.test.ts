@@ -76,3 +76,34 @@ describe('a train call that goes non-finite names the cause', () => {
     )
   })
 })
+
+describe('weights that grow until finite rows overflow', () => {
+  test('blame the learning rate, not the inputs', async () => {
+    // sgd at rate 10 on two 64-unit linear layers: each step multiplies the
+    // weights, so within a few epochs rows in [-1, 1] reach past 3.4e38
+    const net = await Network.create({
+      kind: 'mlp', inputs: 2, loss: 'mse', seed: 3,
+      layers: [{ units: 64, activation: 'linear' }, { units: 64, activation: 'linear' },
+        { units: 1, activation: 'linear' }],
+      optimizer: { name: 'sgd', learningRate: 10 },
+    })
+    const x = [[0.5, -1], [1, 0.25], [-0.75, 0.5], [0, 1]]
+    let before = net.toBytes()
+    let error: unknown
+    try {
+      for (let call = 0; call < 20; call++) {
+        before = net.toBytes()
+        net.train(x, [1, -1, 0.5, 0], { epochs: 5 })
+      }
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(EdgepropError)
+    const refusal = error as EdgepropError
+    expect(refusal.code).toBe('non-finite')
+    expect(refusal.errors[0].path).toEqual(['optimizer', 'learningRate'])
+    expect(refusal.message).not.toContain('inputs are too large')
+    expect(net.toBytes()).toEqual(before)
+    expect(net.predict(x).outputs.flat().every(Number.isFinite)).toBe(true)
+  })
+})

@@ -99,14 +99,20 @@ describe('forward passes past f32', () => {
     expect(net.toBytes()).toEqual(before)
   })
 
-  test('train refuses, and undoes, a step that leaves its own rows overflowing', async () => {
+  test('train refuses, undoes and blames a step that leaves its own rows overflowing', async () => {
     const net = await Network.create(dense(1, 1, 'linear'))
     net.setWeights([{ W: f32(0), b: f32(0) }])
     const before = net.toBytes()
     // a = 0 and δ = (0 − 1e19)/1, so ∂C/∂W = 1e19·(−1e19) = −1e38 is finite;
     // one sgd step at η = 1 sets W = 1e38, and then a = 1e19·1e38 is +Infinity
+    // the row went through before the step, so the step is what is blamed
     const error = refusal(() => net.train([[1e19]], [1e19]))
-    expectOverflow(error, ['x', 0], 'outputs')
+    expect(error.code).toBe('non-finite')
+    expect(error.errors[0].path).toEqual(['optimizer', 'learningRate'])
+    expect(error.message).toContain(
+      'training diverged: the weights grew until the outputs passed the f32 range',
+    )
+    expect(error.message).toContain('or scale the inputs')
     expect(net.toBytes()).toEqual(before)
     expect(net.stats).toEqual({ samplesSeen: 0, steps: 0, epochs: 0 })
   })
