@@ -50,7 +50,12 @@ export function packTargets(y: unknown, rows: number, rule: TargetRule): Float32
     problems.add(['y'], `has ${y.length} targets but x has ${rows} rows; give one per row`)
   } else {
     for (let r = 0; r < rows && !problems.full; r++) {
-      packItem(y[r], ['y', r], rule, out, r * rule.outputs, problems)
+      const item = y[r]
+      const offset = r * rule.outputs
+      // a number that packs cleanly needs no path; anything else goes
+      // through packItem, which says what is wrong
+      if (typeof item === 'number' && packCleanNumber(item, rule, out, offset)) continue
+      packItem(item, ['y', r], rule, out, offset, problems)
     }
   }
   problems.throwIfAny()
@@ -124,6 +129,22 @@ function packNumber(
   }
   const direct = rule.outputs === 1 ? ` (or ${reach(rule)})` : ''
   problems.add(path, `is ${value}; expected ${classHint(rule)}${direct}`)
+}
+
+// packNumber's accepting paths alone: false, with nothing written, where
+// packNumber would record a problem
+function packCleanNumber(
+  value: number, rule: TargetRule, out: Float32Array, offset: number,
+): boolean {
+  if (!Number.isFinite(Math.fround(value))) return false
+  if (rule.outputs === 1 && (rule.classes === null || reachable(value, rule))) {
+    out[offset] = value
+    return true
+  }
+  if (rule.classes === null || !Number.isInteger(value)) return false
+  if (value < 0 || value >= rule.classes) return false
+  writeClass(value, rule, out, offset)
+  return true
 }
 
 function labelIndex(
