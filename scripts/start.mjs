@@ -53,7 +53,34 @@ function localToken() {
     console.error('.dev.vars has no API_TOKENS= line; add API_TOKENS=local:<token> or delete it')
     process.exit(1)
   }
-  return firstToken(line.slice('API_TOKENS='.length).replace(/^["']|["']$/g, ''))
+  const tokens = line.slice('API_TOKENS='.length).replace(/^["']|["']$/g, '')
+  checkTokens(tokens, '.dev.vars')
+  return firstToken(tokens)
+}
+
+/**
+ * Stops with a clear message when an API_TOKENS value would make the Worker
+ * refuse every model route (503): an entry without a tenant, or a token
+ * shorter than 16 characters. Names the entry by position, never the token.
+ */
+function checkTokens(tokens, source) {
+  tokens.split(',').forEach((entry, index) => {
+    const cut = entry.indexOf(':')
+    const token = entry.slice(cut + 1).trim()
+    let problem = null
+    if (cut < 1) problem = 'is not tenant:token'
+    else if (token.length < 16) {
+      problem = `has a token of ${token.length} characters; tokens need at least 16`
+    } else if (!/^[A-Za-z0-9._~+/-]{16,256}$/.test(token)) {
+      problem = 'has a token over 256 characters or with characters outside A-Za-z0-9._~+/-'
+    }
+    if (problem === null) return
+    console.error(
+      `${source}: API_TOKENS entry ${index + 1} ${problem}. The API would answer 503 ` +
+        'to every model route. Use a longer token (delete .dev.vars to get a random one).',
+    )
+    process.exit(1)
+  })
 }
 
 /** Starts wrangler dev and passes signals on to it. */
@@ -72,6 +99,7 @@ function runWrangler(extraArgs) {
 
 ensureCore()
 const given = process.env.EDGEPROP_API_TOKENS
+if (given) checkTokens(given, 'EDGEPROP_API_TOKENS')
 const token = given ? firstToken(given) : localToken()
 const base = `http://127.0.0.1:${port}`
 console.log(`\nedgeprop API on ${base}  (docs: ${base}/docs)`)

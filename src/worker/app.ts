@@ -10,6 +10,7 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { requireTenant } from './auth.ts'
 import type { AppEnv } from './env.ts'
+import { answerUnmatched } from './fallback.ts'
 import { fromEdgepropError, fromHttpException, isEdgepropError } from './error-mapping.ts'
 import { ConfigError, readLimits } from './limits.ts'
 import { ApiProblem, problem, problemBody, problemResponse } from './problem.ts'
@@ -43,10 +44,8 @@ const limitBody: MiddlewareHandler<AppEnv> = async (c, next) => {
     ? ['MAX_WEIGHTS_BYTES', limits.maxWeightsBytes]
     : ['MAX_BODY_BYTES', limits.maxBodyBytes]
   const onError = () => {
-    throw problem(
-      'payload-too-large',
-      `The body is over ${name} = ${maxSize} bytes; send less per call.`,
-    )
+    const detail = `The body is over ${name} = ${maxSize} bytes; send less per call.`
+    throw problem('payload-too-large', detail, [{ path: ['body'], message: detail }])
   }
   return bodyLimit({ maxSize, onError })(c, next)
 }
@@ -92,9 +91,7 @@ export function createApp() {
     app.route('/v1', routes())
   }
   mountMetaRoutes(app)
-  app.notFound(() =>
-    problemResponse(problemBody('not-found', 'No such route; GET /openapi.json lists them all.')),
-  )
+  app.notFound(answerUnmatched(app))
   app.onError(handleError)
   return app
 }

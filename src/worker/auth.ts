@@ -15,7 +15,10 @@ export interface TenantToken {
 }
 
 const TENANT = /^[A-Za-z0-9_-]{1,64}$/
-const TOKEN = /^[A-Za-z0-9._~+/-]{16,256}$/
+/** Bounds a token's length: short tokens can be guessed. */
+export const MIN_TOKEN = 16
+const MAX_TOKEN = 256
+const TOKEN = /^[A-Za-z0-9._~+/-]+$/
 const HOW_TO =
   'Set the secret API_TOKENS to comma-separated tenant:token pairs ' +
   '(`wrangler secret put API_TOKENS`; for `wrangler dev`, a line ' +
@@ -29,21 +32,30 @@ export function parseTokens(value: string | undefined): TenantToken[] {
   if (value === undefined || value.trim() === '') {
     throw problem('not-configured', `No API tokens are configured. ${HOW_TO}`)
   }
-  const pairs = value.split(',').map((entry, index) => {
-    const cut = entry.indexOf(':')
-    const tenant = entry.slice(0, cut).trim()
-    const token = entry.slice(cut + 1).trim()
-    if (cut < 0 || !TENANT.test(tenant) || !TOKEN.test(token)) {
-      throw problem(
-        'not-configured',
-        `API_TOKENS entry ${index + 1} is not tenant:token, with a tenant of ` +
-          'letters, digits, "_" or "-" (at most 64) and a token of 16 to 256 ' +
-          `characters from A-Z a-z 0-9 . _ ~ + / -. ${HOW_TO}`,
-      )
-    }
-    return { tenant, token }
-  })
-  return pairs
+  return value.split(',').map((entry, index) => parseEntry(entry, index + 1))
+}
+
+/** Parses entry `position` of API_TOKENS; the 503 names what is wrong, never the token. */
+function parseEntry(entry: string, position: number): TenantToken {
+  const cut = entry.indexOf(':')
+  const tenant = entry.slice(0, cut).trim()
+  const token = entry.slice(cut + 1).trim()
+  const refuse = (what: string) => {
+    throw problem('not-configured', `API_TOKENS entry ${position} ${what}. ${HOW_TO}`)
+  }
+  if (cut < 0 || !TENANT.test(tenant)) {
+    refuse('is not tenant:token, with a tenant of letters, digits, "_" or "-" (at most 64)')
+  }
+  if (token.length < MIN_TOKEN || token.length > MAX_TOKEN) {
+    refuse(
+      `(tenant "${tenant}") has a token of ${token.length} characters; a token ` +
+        `must have ${MIN_TOKEN} to ${MAX_TOKEN}, such as 32 random base64url characters`,
+    )
+  }
+  if (!TOKEN.test(token)) {
+    refuse(`(tenant "${tenant}") has a token with characters other than A-Z a-z 0-9 . _ ~ + / -`)
+  }
+  return { tenant, token }
 }
 
 const parsed = new Map<string, TenantToken[]>()
@@ -75,7 +87,8 @@ export async function findTenant(
 }
 
 function unauthorized(detail: string) {
-  return () => problemResponse(problemBody('unauthorized', detail))
+  const errors = [{ path: ['headers', 'authorization'], message: detail }]
+  return () => problemResponse(problemBody('unauthorized', detail, errors))
 }
 
 /** Requires a valid bearer token and sets `tenant` on the context. */

@@ -30,9 +30,22 @@ const TARGET_NAMES: Record<string, string> = {
   header: 'A header',
 }
 
+/**
+ * Prefixes the fields of each request part, so a path says where to look:
+ * body fields stand alone (`x`, `spec.layers`), the rest are `path.id`,
+ * `query.limit`, `headers.if-match`.
+ */
+const TARGET_PATHS: Record<string, Path> = {
+  json: [],
+  query: ['query'],
+  param: ['path'],
+  header: ['headers'],
+}
+
 /** Converts a failed zod validation of one request part into a 422 problem. */
 export function fromZodError(error: ZodError, target: string): ApiProblem {
-  const errors = flattenIssues(error.issues as IssueLike[], [])
+  const base = TARGET_PATHS[target] ?? []
+  const errors = flattenIssues(error.issues as IssueLike[], base)
   const where = TARGET_NAMES[target] ?? 'The request'
   return problem('invalid-request', `${where} is not valid: ${summarize(errors)}`, errors)
 }
@@ -73,34 +86,43 @@ function toPathPart(part: PropertyKey): string | number {
   return typeof part === 'number' ? part : String(part)
 }
 
+/** Names the counters a model keeps: paths of the library that are no request field. */
+const COUNTER_ROOTS = new Set(['version', 'stats', 'optimizerSteps', 'scalingCount'])
+
 /**
  * Converts an error of the library into a 422 problem. Spec errors (and a
- * divergence, which names the learning rate) point into `spec`.
+ * divergence, which names the learning rate) point into `spec`; a model
+ * file's fields point into the uploaded `body`; a counter that would pass
+ * its bound points at the model (`path.id`), the thing a client replaces.
  */
 export function fromEdgepropError(error: EdgepropError): ApiProblem {
   const aboutSpec = error.code === 'invalid-spec' || error.code === 'non-finite'
-  const prefix: Path = aboutSpec ? ['spec'] : []
+  const prefix: Path = aboutSpec ? ['spec'] : error.code === 'invalid-model' ? ['body'] : []
   const errors = error.errors.map((e) => ({
-    path: [...prefix, ...e.path],
+    path: requestPath(prefix, e.path),
     message: e.message,
   }))
   return problem(error.code, summarize(errors), errors)
 }
 
+function requestPath(prefix: Path, path: readonly (string | number)[]): Path {
+  if (prefix.length === 0 && COUNTER_ROOTS.has(String(path[0]))) return ['path', 'id']
+  return [...prefix, ...path]
+}
+
 /** Converts an HTTPException raised by Hono or its middleware into a problem. */
 export function fromHttpException(error: HTTPException): ApiProblem | Response {
   if (error.status === 415) {
-    return problem(
-      'unsupported-media-type',
-      'The body must be JSON: send it with "Content-Type: application/json".',
-    )
+    const detail = 'The body must be JSON: send it with "Content-Type: application/json".'
+    return problem('unsupported-media-type', detail, [
+      { path: ['headers', 'content-type'], message: 'expected application/json' },
+    ])
   }
   if (error.status === 400 && /JSON/i.test(error.message)) {
-    return problem(
-      'malformed-json',
+    const detail =
       'The body is not valid JSON; check quotes, commas and brackets ' +
-        '(NaN and Infinity are not JSON numbers).',
-    )
+      '(NaN and Infinity are not JSON numbers).'
+    return problem('malformed-json', detail, [{ path: ['body'], message: detail }])
   }
   return error.getResponse()
 }

@@ -55,7 +55,8 @@ export async function findEarlier<T>(
   const detail =
     `Idempotency-Key "${key}" was used ${what} at ${new Date(found.at).toISOString()}; ` +
     'send a new key with a new request, or resend the first request unchanged.'
-  throw problem('idempotency-key-reused', detail, [{ path: ['Idempotency-Key'], message: detail }])
+  const errors = [{ path: ['headers', 'idempotency-key'], message: detail }]
+  throw problem('idempotency-key-reused', detail, errors)
 }
 
 /** Lists the storage entries that remember a call's answer under `key`. */

@@ -78,7 +78,8 @@ export function unwrap<T>(outcome: Outcome<T>): T {
 
 /** Creates the 404 problem for a model this tenant does not have. */
 export function missingModel(id: string): ApiProblem {
-  return problem('not-found', `There is no model "${id}"; GET /v1/models lists yours.`)
+  const detail = `There is no model "${id}"; GET /v1/models lists yours.`
+  return problem('not-found', detail, [{ path: ['path', 'id'], message: detail }])
 }
 
 /** Identifies a model and who asks; sent with every call to a trainer. */

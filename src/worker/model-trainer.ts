@@ -18,6 +18,7 @@ import {
   type ModelRecord,
   type Outcome,
   type PredictRequest,
+  type Preconditions,
   type RemoveRequest,
   type ReplaceRequest,
   type RollbackRequest,
@@ -31,6 +32,7 @@ import {
 import { problem } from './problem.ts'
 import { SerialQueue } from './serial-queue.ts'
 import { PUBLISH_INTERVAL_MS, SnapshotPublisher } from './snapshot-publisher.ts'
+import { stampVersion } from './model-file.ts'
 import { ModelStore } from './model-store.ts'
 import {
   type StoredModel,
@@ -109,7 +111,6 @@ export class ModelTrainer extends DurableObject<Env> {
     const payload = { x, y, epochs, batchSize, shuffle }
     return this.once('train', request, payload, async (): Promise<Step<TrainResult>> => {
       const live = this.existing(request)
-      assertIfMatch(request.ifMatch, live.record.version)
       const net = await this.network(live)
       const { result, record, blob } = applyBatch(net, live.record, request)
       return { value: result, next: { ...live, record, blob }, change: 'train' }
@@ -121,29 +122,32 @@ export class ModelTrainer extends DurableObject<Env> {
     const payload = { version: request.version }
     return this.once('rollback', request, payload, async (): Promise<Step<ModelRecord>> => {
       const live = this.existing(request)
-      assertIfMatch(request.ifMatch, live.record.version)
       const info = findKept(live.kept, request.version, readLimits(this.env).keepVersions)
-      const blob = await readVersionBlob(this.ctx.storage, info)
-      const net = await decode(blob)
       const { id, version, createdAt } = live.record
+      const kept = await readVersionBlob(this.ctx.storage, info)
+      const blob = stampVersion(kept, version + 1)
+      const net = await decode(blob)
       const record = describeNetwork(net, id, version + 1, createdAt)
       const next = { ...live, record, blob, net: Promise.resolve(net) }
       return { value: record, next, change: 'rollback', from: info.version }
     })
   }
 
-  /** Replaces the model with uploaded bytes, or creates it; says which. */
+  /**
+   * Replaces the model with uploaded bytes, or creates it; says which. The
+   * file's own version is replaced by the model's next one.
+   */
   async replace(request: ReplaceRequest): Promise<Outcome<Replaced>> {
     return settle(() => this.queue.run(async () => {
-      const net = await decode(request.blob)
       const previous = this.live
-      if (previous) assertIfMatch(request.ifMatch, previous.record.version)
-      else if (request.ifMatch !== undefined) throw missingModel(request.id)
-      const now = new Date().toISOString()
+      assertIfMatch(request.ifMatch, previous ? previous.record.version : null)
       const version = previous ? previous.record.version + 1 : 0
+      const blob = stampVersion(request.blob, version)
+      const net = await decode(blob)
+      const now = new Date().toISOString()
       const createdAt = previous?.record.createdAt ?? now
       const record = describeNetwork(net, request.id, version, createdAt, now)
-      const { tenant, blob } = request
+      const { tenant } = request
       const kept = previous?.kept ?? []
       await this.commit({ tenant, record, blob, kept, net: Promise.resolve(net) }, 'upload')
       return { record, created: !previous }
@@ -157,7 +161,6 @@ export class ModelTrainer extends DurableObject<Env> {
   async remove(request: RemoveRequest): Promise<Outcome<null>> {
     const outcome = await settle(() => this.queue.run(async () => {
       const live = this.existing(request)
-      assertIfMatch(request.ifMatch, live.record.version)
       this.live = null
       this.tombstone = { tenant: live.tenant, id: live.record.id }
       const alarmAt = this.publisher.changed() ?? this.publisher.nextAlarm ?? Date.now()
@@ -272,7 +275,9 @@ export class ModelTrainer extends DurableObject<Env> {
     }
   }
 
-  private existing(address: ModelAddress): LiveModel {
+  /** Returns the current model, checking If-Match: 404 without one, 412 on a mismatch. */
+  private existing(address: ModelAddress & Preconditions): LiveModel {
+    assertIfMatch(address.ifMatch, this.live ? this.live.record.version : null)
     if (!this.live) throw missingModel(address.id)
     return this.live
   }

@@ -32,6 +32,7 @@ export const PROBLEM_KINDS = {
   'payload-too-large': { status: 413, title: 'Payload too large' },
   unauthorized: { status: 401, title: 'Unauthorized' },
   'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
   'precondition-failed': { status: 412, title: 'Precondition failed' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency key reused' },

@@ -54,6 +54,11 @@ const Rows = z
   .openapi({ description: 'rows of inputs, or one row' })
 const Target = z.union([z.string(), z.number(), z.array(z.number()).min(1)])
 
+/** Caps epochs per call, as the library does (its MAX_EPOCHS). */
+export const MAX_EPOCHS = 100_000
+/** Caps batchSize, as the library does (2^31 − 1; a batch past the rows is all rows). */
+export const MAX_BATCH_SIZE = 2 ** 31 - 1
+
 /** Validates the body of POST /v1/models/:id/train-small-batch. */
 export const TrainBody = z
   .strictObject({
@@ -62,8 +67,18 @@ export const TrainBody = z
       description: 'labels, class indices, one-hot rows or regression targets',
       example: ['setosa'],
     }),
-    epochs: z.int().min(1).max(100_000).optional().openapi({ example: 1 }),
-    batchSize: z.int().min(1).optional().openapi({ example: 16 }),
+    epochs: z
+      .int()
+      .min(1, { error: `expected a whole number from 1 to ${MAX_EPOCHS}` })
+      .max(MAX_EPOCHS, { error: `expected a whole number from 1 to ${MAX_EPOCHS}` })
+      .optional()
+      .openapi({ example: 1 }),
+    batchSize: z
+      .int()
+      .min(1, { error: `expected a whole number from 1 to ${MAX_BATCH_SIZE}` })
+      .max(MAX_BATCH_SIZE, { error: `expected a whole number from 1 to ${MAX_BATCH_SIZE}` })
+      .optional()
+      .openapi({ example: 16 }),
     shuffle: z.boolean().optional(),
   })
   .openapi('TrainBatch', {

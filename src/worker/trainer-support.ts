@@ -30,8 +30,8 @@ export async function decode(blob: Uint8Array): Promise<Network> {
   return Network.fromBytes(blob)
 }
 
-/** Throws the 412 problem when If-Match names another version. */
-export function assertIfMatch(header: string | undefined, version: number): void {
+/** Throws the 412 problem when If-Match fails (version null: no model). */
+export function assertIfMatch(header: string | undefined, version: number | null): void {
   const failed = checkIfMatch(header, version)
   if (failed) throw new ApiProblem(failed)
 }

@@ -10,22 +10,35 @@ export function etag(version: number): string {
 }
 
 /**
- * Checks an `If-Match` header against the current version; returns a 412
- * problem when it names other versions, or undefined when the change may go.
- * Accepts `*`, and a list of `"N"` or `W/"N"` tags.
+ * Checks an `If-Match` header against the current version (null when there
+ * is no model); returns a 412 problem when it fails, or undefined when the
+ * change may go. As RFC 9110 asks: `*` matches any current model, a list
+ * of `"N"` tags matches by strong comparison (so `W/"N"` never matches),
+ * and no tag matches a model that does not exist.
  */
 export function checkIfMatch(
   header: string | undefined,
-  version: number,
+  version: number | null,
 ): ProblemBody | undefined {
-  if (header === undefined || header.trim() === '*') return undefined
-  const tags = header.split(',').map((tag) => tag.trim().replace(/^W\//, ''))
-  if (tags.includes(etag(version))) return undefined
-  return problemBody(
-    'precondition-failed',
-    `If-Match is ${header} but the model is at version ${version} ` +
-      `(ETag ${etag(version)}); fetch it again, then retry with ` +
-      `If-Match: ${etag(version)}.`,
-    [{ path: ['If-Match'], message: `expected ${etag(version)}` }],
-  )
+  if (header === undefined) return undefined
+  const tags = header.split(',').map((tag) => tag.trim())
+  if (version !== null && (tags.includes('*') || tags.includes(etag(version)))) return undefined
+  return problemBody('precondition-failed', failure(header, tags, version), [
+    {
+      path: ['headers', 'if-match'],
+      message: version === null ? 'expected no If-Match' : `expected ${etag(version)}`,
+    },
+  ])
+}
+
+function failure(header: string, tags: string[], version: number | null): string {
+  if (version === null) {
+    return `If-Match is ${header} but there is no such model; leave If-Match out ` +
+      'to create it, or check the id.'
+  }
+  const weak = tags.some((tag) => tag.startsWith('W/'))
+  const why = weak ? ' (a weak tag W/"N" never matches: If-Match compares strongly)' : ''
+  return `If-Match is ${header} but the model is at version ${version} ` +
+    `(ETag ${etag(version)})${why}; fetch it again, then retry with ` +
+    `If-Match: ${etag(version)}.`
 }

@@ -44,7 +44,7 @@ describe('findEarlier', () => {
       const reused = findEarlier(storage, 'k', 'train', 'bbb', now)
       await expect(reused).rejects.toBeInstanceOf(ApiProblem)
       await expect(reused).rejects.toMatchObject({
-        body: { status: 422, errors: [{ path: ['Idempotency-Key'] }] },
+        body: { status: 422, errors: [{ path: ['headers', 'idempotency-key'] }] },
       })
       expect(await findEarlier(storage, 'k', 'train', 'aaa', now + DAY + 1)).toBeUndefined()
     })

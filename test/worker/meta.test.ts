@@ -82,8 +82,8 @@ describe('open routes', () => {
   })
 
   it('answers unknown routes with a 404 problem', async () => {
-    await expectProblem(await api('/nowhere', {}, null), 404, [])
-    await expectProblem(await api('/v1/models/a/b/c'), 404, [])
+    await expectProblem(await api('/nowhere', {}, null), 404, [['path']])
+    await expectProblem(await api('/v1/models/a/b/c'), 404, [['path']])
   })
 })
 

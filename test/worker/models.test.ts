@@ -89,7 +89,7 @@ describe('POST /v1/models', () => {
       body: '{"id": "m", "spec": ',
       headers: { 'Content-Type': 'application/json' },
     })
-    const problem = await expectProblem(response, 400, [])
+    const problem = await expectProblem(response, 400, [['body']])
     expect(problem.type).toBe('urn:edgeprop:problem:malformed-json')
   })
 
@@ -99,7 +99,7 @@ describe('POST /v1/models', () => {
       body: 'id=m',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     })
-    const problem = await expectProblem(response, 400, [])
+    const problem = await expectProblem(response, 400, [['headers', 'content-type']])
     expect(problem.detail).toMatch(/application\/json/)
   })
 
@@ -116,7 +116,7 @@ describe('POST /v1/models', () => {
       body,
       headers: { 'Content-Type': 'application/json' },
     })
-    const problem = await expectProblem(response, 413, [])
+    const problem = await expectProblem(response, 413, [['body']])
     expect(problem.detail).toMatch(/MAX_BODY_BYTES = 64/)
     expect(await allKeys()).toEqual(keys)
   })
@@ -163,8 +163,8 @@ describe('GET /v1/models', () => {
   })
 
   it('refuses a limit out of range', async () => {
-    await expectProblem(await api('/v1/models?limit=0'), 422, [['limit']])
-    await expectProblem(await api('/v1/models?limit=abc'), 422, [['limit']])
+    await expectProblem(await api('/v1/models?limit=0'), 422, [['query', 'limit']])
+    await expectProblem(await api('/v1/models?limit=abc'), 422, [['query', 'limit']])
   })
 })
 
@@ -183,12 +183,12 @@ describe('GET /v1/models/{id}', () => {
   })
 
   it('answers 404 for a model that does not exist', async () => {
-    const problem = await expectProblem(await api('/v1/models/nope'), 404, [])
+    const problem = await expectProblem(await api('/v1/models/nope'), 404, [['path', 'id']])
     expect(problem.detail).toMatch(/"nope"/)
   })
 
   it('refuses an id with characters ids cannot have', async () => {
-    await expectProblem(await api('/v1/models/a%20b'), 422, [['id']])
+    await expectProblem(await api('/v1/models/a%20b'), 422, [['path', 'id']])
   })
 })
 
@@ -210,7 +210,7 @@ describe('DELETE /v1/models/{id}', () => {
       method: 'DELETE',
       headers: { 'If-Match': '"4"' },
     })
-    await expectProblem(response, 412, [['If-Match']])
+    await expectProblem(response, 412, [['headers', 'if-match']])
     expect(await trainerState('kept')).toEqual(before)
     const matching = await api('/v1/models/kept', {
       method: 'DELETE',

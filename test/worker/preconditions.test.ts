@@ -35,7 +35,7 @@ describe('If-Match', () => {
     const before = await trainerState('guarded')
     const stale = { 'If-Match': '"0"' }
 
-    await expectProblem(await train('guarded', batch, stale), 412, [['If-Match']])
+    await expectProblem(await train('guarded', batch, stale), 412, [['headers', 'if-match']])
     await ensureCore()
     const file = (await Network.create(irisSpec({ seed: 3 }))).toBytes()
     const upload = await api('/v1/models/guarded/weights', {
@@ -43,21 +43,21 @@ describe('If-Match', () => {
       body: file as Uint8Array<ArrayBuffer>,
       headers: { 'Content-Type': 'application/octet-stream', ...stale },
     })
-    await expectProblem(upload, 412, [['If-Match']])
+    await expectProblem(upload, 412, [['headers', 'if-match']])
     const back = '/v1/models/guarded/rollback'
     const rollback = await send('POST', back, { version: 0 }, undefined, stale)
-    const problem = await expectProblem(rollback, 412, [['If-Match']])
+    const problem = await expectProblem(rollback, 412, [['headers', 'if-match']])
     expect(problem.detail).toMatch(/model is at version 1 \(ETag "1"\)/)
     const remove = await api('/v1/models/guarded', { method: 'DELETE', headers: stale })
-    await expectProblem(remove, 412, [['If-Match']])
+    await expectProblem(remove, 412, [['headers', 'if-match']])
 
     expect(await trainerState('guarded')).toEqual(before)
     expect(await storedModel('guarded')).toEqual(kv)
   })
 
-  it('applies a change whose If-Match is "N", W/"N", * or a list naming the version', async () => {
+  it('applies a change whose If-Match is "N", * or a list naming the version', async () => {
     await createModel('matched')
-    const tags = [['"0"', 1], ['W/"1"', 2], ['*', 3], ['"9", "3"', 4]] as const
+    const tags = [['"0"', 1], ['*', 2], ['"9", "2"', 3]] as const
     for (const [tag, version] of tags) {
       const response = await train('matched', batch, { 'If-Match': tag })
       expect(response.headers.get('ETag')).toBe(`"${version}"`)
@@ -114,7 +114,7 @@ describe('Idempotency-Key', () => {
     expect((await train('reused', batch, key)).status).toBe(200)
     const before = await trainerState('reused')
     const response = await train('reused', otherBatch, key)
-    const problem = await expectProblem(response, 422, [['Idempotency-Key']])
+    const problem = await expectProblem(response, 422, [['headers', 'idempotency-key']])
     expect(problem.type).toBe('urn:edgeprop:problem:idempotency-key-reused')
     expect(problem.detail).toMatch(/"reused-1" was used with another body/)
     expect(await trainerState('reused')).toEqual(before)
@@ -155,7 +155,7 @@ describe('Idempotency-Key', () => {
     await createModel('strict')
     for (const key of ['', 'a b', 'x'.repeat(256), 'tab\there']) {
       const response = await train('strict', batch, { 'Idempotency-Key': key })
-      await expectProblem(response, 422, [['idempotency-key']])
+      await expectProblem(response, 422, [['headers', 'idempotency-key']])
     }
   })
 })

@@ -89,13 +89,13 @@ describe('train-small-batch', () => {
   it('answers 400 for malformed JSON and changes nothing', async () => {
     const before = await trainerState('iris')
     // an empty body sent as JSON is malformed JSON too
-    await expectProblem(await send('POST', TRAIN, undefined), 400, [])
+    await expectProblem(await send('POST', TRAIN, undefined), 400, [['body']])
     const malformed = await withVars({}, TRAIN, {
       method: 'POST',
       body: '{"x": [[1,2,3,4]], "y": [NaN]}',
       headers: { 'Content-Type': 'application/json' },
     })
-    await expectProblem(malformed, 400, [])
+    await expectProblem(malformed, 400, [['body']])
     expect(await trainerState('iris')).toEqual(before)
   })
 
@@ -111,7 +111,7 @@ describe('train-small-batch', () => {
     expect(await trainerState('iris')).toEqual(before)
   })
 
-  it('answers 422 naming MAX_WORK when rows × epochs × parameters is too much', async () => {
+  it('answers 422 naming MAX_WORK when the priced work is too much', async () => {
     const before = await trainerState('iris')
     const response = await withVars({ MAX_WORK: '1000' }, TRAIN, {
       method: 'POST',
@@ -119,8 +119,8 @@ describe('train-small-batch', () => {
       headers: { 'Content-Type': 'application/json' },
     })
     const problem = await expectProblem(response, 422, [['epochs']])
-    // 6 rows × 3 epochs × 67 parameters
-    expect(problem.detail).toMatch(/= 1206, over MAX_WORK = 1000/)
+    // 3 epochs × (6 rows × 67 parameters + 1 step × 256)
+    expect(problem.detail).toMatch(/= 1974, over MAX_WORK = 1000/)
     expect(await trainerState('iris')).toEqual(before)
   })
 
@@ -129,7 +129,7 @@ describe('train-small-batch', () => {
     const response = await send('POST', TRAIN, { x: IRIS_X, y: IRIS_Y }, undefined, {
       'If-Match': '"0"',
     })
-    await expectProblem(response, 412, [['If-Match']])
+    await expectProblem(response, 412, [['headers', 'if-match']])
     expect(await trainerState('iris')).toEqual(before)
   })
 
@@ -138,7 +138,7 @@ describe('train-small-batch', () => {
       x: IRIS_X,
       y: IRIS_Y,
     })
-    await expectProblem(response, 404, [])
+    await expectProblem(response, 404, [['path', 'id']])
   })
 })
 

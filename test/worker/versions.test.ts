@@ -1,9 +1,11 @@
 /**
  * A model's history: GET /v1/models/{id}/versions lists the last
  * KEEP_VERSIONS (5 in wrangler.toml) with their stats, and POST rollback
- * makes one current again, bit for bit, under a new version number.
+ * makes one current again, bit for bit, under a new version number (the
+ * file's header says the new number: one source of truth for versions).
  */
 import { beforeAll, describe, expect, it } from 'vitest'
+import { stampVersion } from '../../src/worker/model-file.ts'
 import {
   IRIS_X,
   IRIS_Y,
@@ -69,7 +71,7 @@ describe('GET /v1/models/{id}/versions', () => {
   })
 
   it('answers 404 for a model that does not exist', async () => {
-    await expectProblem(await api('/v1/models/nope/versions'), 404, [])
+    await expectProblem(await api('/v1/models/nope/versions'), 404, [['path', 'id']])
   })
 })
 
@@ -81,7 +83,8 @@ describe('POST /v1/models/{id}/rollback', () => {
     expect(await response.json()).toMatchObject({ version: 7, stats: { samplesSeen: 60 } })
 
     const weights = await api('/v1/models/hist/weights?consistency=strong')
-    expect([...new Uint8Array(await weights.arrayBuffer())]).toEqual(seen.get(3)?.bytes)
+    const restored = stampVersion(new Uint8Array(seen.get(3)?.bytes ?? []), 7)
+    expect([...new Uint8Array(await weights.arrayBuffer())]).toEqual([...restored])
     const strong = await send('POST', '/v1/models/hist/predict?consistency=strong', { x: IRIS_X })
     const old = seen.get(3)?.prediction as Record<string, unknown>
     expect(await strong.json()).toEqual({ ...old, version: 7 })
@@ -113,6 +116,6 @@ describe('POST /v1/models/{id}/rollback', () => {
   })
 
   it('answers 404 for a model that does not exist', async () => {
-    await expectProblem(await send('POST', '/v1/models/nope/rollback', { version: 0 }), 404, [])
+    await expectProblem(await send('POST', '/v1/models/nope/rollback', { version: 0 }), 404, [['path', 'id']])
   })
 })

@@ -89,7 +89,7 @@ describe('PUT weights', () => {
       body: '{}',
       headers: { 'Content-Type': 'application/json' },
     })
-    const problem = await expectProblem(response, 400, [])
+    const problem = await expectProblem(response, 400, [['headers', 'content-type']])
     expect(problem.detail).toMatch(/application\/octet-stream/)
     expect(await trainerState('served')).toEqual(before)
   })
@@ -98,7 +98,7 @@ describe('PUT weights', () => {
     const before = await trainerState('served')
     const bytes = (await trainedElsewhere()).toBytes() as Uint8Array<ArrayBuffer>
     await expectProblem(await upload('served', bytes, { 'If-Match': '"7"' }), 412, [
-      ['If-Match'],
+      ['headers', 'if-match'],
     ])
     expect(await trainerState('served')).toEqual(before)
   })
@@ -114,7 +114,7 @@ describe('PUT weights', () => {
     const big = await withVars({ MAX_WEIGHTS_BYTES: '100' }, '/v1/models/served/weights', init)
     expect((await expectProblem(big, 413)).detail).toMatch(/MAX_WEIGHTS_BYTES = 100/)
     const wide = await withVars({ MAX_PARAMETERS: '10' }, '/v1/models/served/weights', init)
-    expect((await expectProblem(wide, 422, [[]])).detail).toMatch(/MAX_PARAMETERS = 10/)
+    expect((await expectProblem(wide, 422, [['body']])).detail).toMatch(/MAX_PARAMETERS = 10/)
     expect(await trainerState('served')).toEqual(before)
   })
 })

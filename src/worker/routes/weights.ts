@@ -67,11 +67,12 @@ async function readUpload(bytes: Uint8Array): Promise<Network> {
 function assertBinary(contentType: string | undefined): void {
   const type = contentType?.split(';')[0]?.trim().toLowerCase()
   if (type === BINARY) return
-  throw problem(
-    'unsupported-media-type',
+  const detail =
     `Content-Type is ${contentType ?? 'missing'}; send the model file as ` +
-      `"Content-Type: ${BINARY}".`,
-  )
+    `"Content-Type: ${BINARY}".`
+  throw problem('unsupported-media-type', detail, [
+    { path: ['headers', 'content-type'], message: `expected ${BINARY}` },
+  ])
 }
 
 /** Mounts the weights routes on a router. */
@@ -94,7 +95,7 @@ export function weightsRoutes() {
     assertBinary(c.req.header('Content-Type'))
     const bytes = new Uint8Array(await c.req.arrayBuffer())
     const net = await readUpload(bytes)
-    assertParametersWithin(net.parameterCount, c.get('limits'), [])
+    assertParametersWithin(net.parameterCount, c.get('limits'), ['body'])
     const ifMatch = c.req.valid('header')['if-match']
     const trainer = trainerFor(c.env, tenant, id)
     const { record, created } = unwrap(await trainer.replace({ tenant, id, blob: bytes, ifMatch }))
