@@ -48,7 +48,8 @@ export function addBiasBackward(
   rows: i32, units: i32, delta: usize, out: usize,
 ): void {
   const wide = units & ~3
-  memory.fill(out, 0, <usize>units << 2)
+  // a loop, not memory.fill, which calls out of wasm for a few values
+  for (let j = 0; j < units; j++) store<f32>(out + (<usize>j << 2), 0)
   for (let i = 0; i < rows; i++) {
     let j = 0
     for (; j < wide; j += 4) {

@@ -15,9 +15,11 @@
 //
 // Every out value starts from zero and adds a[i,p]·b[p,j] in the order
 // p = 0..k-1, a multiply then an add (never fused), so it is bit-identical
-// to the plain scalar loop on every engine.
+// to the plain scalar loop on every engine. Sums start in registers, so
+// out is never cleared first (a call out of wasm for a short row).
 
 import { PANEL_DEPTH, panel } from './arena'
+import { sweepInPlace } from './strips'
 
 // fewer rows than this read B in place instead of packing it
 const PACK_ROWS: i32 = 4
@@ -40,7 +42,10 @@ export function multiply(
   const aCol = <usize>aColStride << 2
   const bRow = <usize>bRowStride << 2
   const bCol = <usize>bColStride << 2
-  memory.fill(out, 0, <usize>(m * n) << 2)
+  if (k == 0) {
+    memory.fill(out, 0, <usize>(m * n) << 2)
+    return
+  }
   let first = 0
   if (m < PACK_ROWS && bColStride == 1) {
     sweepInPlace(m, k, n, wide, a, aRow, aCol, b, bRow, out)
@@ -56,70 +61,9 @@ export function multiply(
       const cols = min(width, n - j0)
       pack(bBlock + <usize>j0 * bCol, bRow, bCol, depth, width, cols)
       const to = out + (<usize>j0 << 2)
-      sweepRows(width, cols, m, n, aBlock, aRow, aCol, depth, to)
+      sweepRows(width, cols, m, n, aBlock, aRow, aCol, depth, to, p0 == 0)
     }
   }
-}
-
-// Writes the first `cols` (a multiple of 8) columns of every row of out,
-// reading B in place: strips of 32 columns, then of 8.
-function sweepInPlace(
-  m: i32, k: i32, n: i32, cols: i32,
-  a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, out: usize,
-): void {
-  for (let i = 0; i < m; i++) {
-    const from = a + <usize>i * aRow
-    const to = out + (<usize>(i * n) << 2)
-    let j = 0
-    for (; j + 32 <= cols; j += 32) {
-      strip1x32(from, aCol, k, b + (<usize>j << 2), bRow, to + (<usize>j << 2))
-    }
-    for (; j < cols; j += 8) {
-      strip1x8(from, aCol, k, b + (<usize>j << 2), bRow, to + (<usize>j << 2))
-    }
-  }
-}
-
-// Writes one row of A times 32 adjacent columns of B (rows bRow bytes
-// apart) into out: 8 accumulators, each summed over p = 0..depth-1.
-function strip1x32(
-  a: usize, aCol: usize, depth: i32, b: usize, bRow: usize, out: usize,
-): void {
-  let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0
-  let c4 = c0, c5 = c0, c6 = c0, c7 = c0
-  for (let p = 0; p < depth; p++) {
-    const s = v128.load32_splat(a)
-    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(b)))
-    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(b, 16)))
-    c2 = f32x4.add(c2, f32x4.mul(s, v128.load(b, 32)))
-    c3 = f32x4.add(c3, f32x4.mul(s, v128.load(b, 48)))
-    c4 = f32x4.add(c4, f32x4.mul(s, v128.load(b, 64)))
-    c5 = f32x4.add(c5, f32x4.mul(s, v128.load(b, 80)))
-    c6 = f32x4.add(c6, f32x4.mul(s, v128.load(b, 96)))
-    c7 = f32x4.add(c7, f32x4.mul(s, v128.load(b, 112)))
-    a += aCol
-    b += bRow
-  }
-  v128.store(out, c0); v128.store(out, c1, 16)
-  v128.store(out, c2, 32); v128.store(out, c3, 48)
-  v128.store(out, c4, 64); v128.store(out, c5, 80)
-  v128.store(out, c6, 96); v128.store(out, c7, 112)
-}
-
-// Writes one row of A times 8 adjacent columns of B into out.
-function strip1x8(
-  a: usize, aCol: usize, depth: i32, b: usize, bRow: usize, out: usize,
-): void {
-  let c0 = f32x4.splat(0), c1 = c0
-  for (let p = 0; p < depth; p++) {
-    const s = v128.load32_splat(a)
-    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(b)))
-    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(b, 16)))
-    a += aCol
-    b += bRow
-  }
-  v128.store(out, c0)
-  v128.store(out, c1, 16)
 }
 
 // Copies `depth` rows of `cols` columns of B into the panel, row by row,
@@ -148,40 +92,46 @@ function pack(
 }
 
 // Runs the packed panel, 8 or 4 wide, down every row: 4 rows at a time,
-// then one by one. Only a 4-wide panel may have fewer `cols`.
+// then one by one. Only a 4-wide panel may have fewer `cols`. The first
+// depth block (`fresh`) starts its sums from zero instead of from out.
 function sweepRows(
   width: i32, cols: i32, m: i32, n: i32,
-  a: usize, aRow: usize, aCol: usize, depth: i32, out: usize,
+  a: usize, aRow: usize, aCol: usize, depth: i32, out: usize, fresh: bool,
 ): void {
   const outRow = <usize>n << 2
   let i = 0
   for (; i + 4 <= m; i += 4) {
     const from = a + <usize>i * aRow
     const to = out + <usize>i * outRow
-    if (width == 8) tile4x8(from, aRow, aCol, depth, to, outRow)
-    else tile4x4(from, aRow, aCol, depth, to, outRow, cols)
+    if (width == 8) tile4x8(from, aRow, aCol, depth, to, outRow, fresh)
+    else tile4x4(from, aRow, aCol, depth, to, outRow, cols, fresh)
   }
   for (; i < m; i++) {
     const from = a + <usize>i * aRow
     const to = out + <usize>i * outRow
-    if (width == 8) tile1x8(from, aCol, depth, to)
-    else tile1x4(from, aCol, depth, to, cols)
+    if (width == 8) tile1x8(from, aCol, depth, to, fresh)
+    else tile1x4(from, aCol, depth, to, cols, fresh)
   }
 }
 
 // Adds 4 rows of A times the 8-wide panel into out: 8 accumulators.
 function tile4x8(
   a: usize, aRow: usize, aCol: usize, depth: i32, out: usize, outRow: usize,
+  fresh: bool,
 ): void {
   const aRow2 = aRow << 1
   const aRow3 = aRow2 + aRow
   const out1 = out + outRow
   const out2 = out1 + outRow
   const out3 = out2 + outRow
-  let c00 = v128.load(out), c01 = v128.load(out, 16)
-  let c10 = v128.load(out1), c11 = v128.load(out1, 16)
-  let c20 = v128.load(out2), c21 = v128.load(out2, 16)
-  let c30 = v128.load(out3), c31 = v128.load(out3, 16)
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00
+  let c20 = c00, c21 = c00, c30 = c00, c31 = c00
+  if (!fresh) {
+    c00 = v128.load(out); c01 = v128.load(out, 16)
+    c10 = v128.load(out1); c11 = v128.load(out1, 16)
+    c20 = v128.load(out2); c21 = v128.load(out2, 16)
+    c30 = v128.load(out3); c31 = v128.load(out3, 16)
+  }
   let b = panel
   for (let p = 0; p < depth; p++) {
     const b0 = v128.load(b)
@@ -208,8 +158,14 @@ function tile4x8(
 }
 
 // Adds one row of A times the 8-wide panel into out.
-function tile1x8(a: usize, aCol: usize, depth: i32, out: usize): void {
-  let c0 = v128.load(out), c1 = v128.load(out, 16)
+function tile1x8(
+  a: usize, aCol: usize, depth: i32, out: usize, fresh: bool,
+): void {
+  let c0 = f32x4.splat(0), c1 = c0
+  if (!fresh) {
+    c0 = v128.load(out)
+    c1 = v128.load(out, 16)
+  }
   let b = panel
   for (let p = 0; p < depth; p++) {
     const s = v128.load32_splat(a)
@@ -225,15 +181,18 @@ function tile1x8(a: usize, aCol: usize, depth: i32, out: usize): void {
 // Adds 4 rows of A times the 4-wide panel into `cols` columns of out.
 function tile4x4(
   a: usize, aRow: usize, aCol: usize, depth: i32,
-  out: usize, outRow: usize, cols: i32,
+  out: usize, outRow: usize, cols: i32, fresh: bool,
 ): void {
   const aRow2 = aRow << 1
   const aRow3 = aRow2 + aRow
   const out1 = out + outRow
   const out2 = out1 + outRow
   const out3 = out2 + outRow
-  let c0 = loadLanes(out, cols), c1 = loadLanes(out1, cols)
-  let c2 = loadLanes(out2, cols), c3 = loadLanes(out3, cols)
+  let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0
+  if (!fresh) {
+    c0 = loadLanes(out, cols); c1 = loadLanes(out1, cols)
+    c2 = loadLanes(out2, cols); c3 = loadLanes(out3, cols)
+  }
   let b = panel
   for (let p = 0; p < depth; p++) {
     const b0 = v128.load(b)
@@ -252,9 +211,9 @@ function tile4x4(
 
 // Adds one row of A times the 4-wide panel into `cols` columns of out.
 function tile1x4(
-  a: usize, aCol: usize, depth: i32, out: usize, cols: i32,
+  a: usize, aCol: usize, depth: i32, out: usize, cols: i32, fresh: bool,
 ): void {
-  let c = loadLanes(out, cols)
+  let c = fresh ? f32x4.splat(0) : loadLanes(out, cols)
   let b = panel
   for (let p = 0; p < depth; p++) {
     c = f32x4.add(c, f32x4.mul(v128.load32_splat(a), v128.load(b)))
