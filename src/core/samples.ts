@@ -92,8 +92,12 @@ export function packInputs(x: unknown, inputs: number): PackedInputs {
   const data = new Float32Array(rows.length * inputs)
 
   for (let r = 0; r < rows.length && !problems.full; r++) {
-    const path = single ? ['x'] : ['x', r]
-    packRow(rows[r], path, inputs, data, r * inputs, problems)
+    const row = rows[r]
+    // a clean f32 row needs no path; any other goes through packRow
+    if (row instanceof Float32Array && row.length === inputs) {
+      if (copyFinite(row, data, r * inputs)) continue
+    }
+    packRow(row, single ? ['x'] : ['x', r], inputs, data, r * inputs, problems)
   }
   problems.throwIfAny()
   return { rows: rows.length, data, single }
@@ -116,7 +120,6 @@ function packRow(
     problems.add(path, `has ${row.length} ${values}; the model takes ${width}`)
     return
   }
-  if (row instanceof Float32Array && copyFinite(row, out, offset)) return
   for (let c = 0; c < width; c++) {
     const value = row[c]
     // the common case, a number f32 holds as finite, needs no path; any
