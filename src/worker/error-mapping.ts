@@ -102,7 +102,10 @@ export function fromEdgepropError(error: EdgepropError): ApiProblem {
     path: requestPath(prefix, e.path),
     message: e.message,
   }))
-  return problem(error.code, summarize(errors), errors)
+  // a value that fails two checks alike (2^53 is neither ≤ 2^48 nor safe) is listed once
+  const key = (e: ProblemField) => `${formatPath(e.path)}\n${e.message}`
+  const unique = errors.filter((e, i) => errors.findIndex((o) => key(o) === key(e)) === i)
+  return problem(error.code, summarize(unique), unique)
 }
 
 function requestPath(prefix: Path, path: readonly (string | number)[]): Path {

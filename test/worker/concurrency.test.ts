@@ -90,7 +90,8 @@ describe('reads', () => {
   })
 
   it('refuses a consistency that is neither eventual nor strong', async () => {
-    await expectProblem(await api('/v1/models/busy?consistency=linear'), 422, [['query', 'consistency']])
+    const linear = await api('/v1/models/busy?consistency=linear')
+    await expectProblem(linear, 422, [['query', 'consistency']])
   })
 })
 

@@ -148,7 +148,7 @@ describe('MAX_WORK', () => {
     expect(Date.now() - started).toBeLessThan(2000)
   })
 
-  it('prices an MLP step per batch, so a larger batchSize fits where batch 1 does not', async () => {
+  it('prices an MLP step per batch: a larger batchSize fits where batch 1 does not', async () => {
     const rows = IRIS_X.length
     const limit = rows * PARAMETERS + 2 * WORK_PER_STEP
     const vars = { MAX_WORK: String(limit) }
@@ -164,7 +164,9 @@ describe('train option bounds', () => {
     const base = { x: IRIS_X, y: IRIS_Y }
     const batch = await send('POST', TRAIN, { ...base, batchSize: 2 ** 31 })
     const problem = await expectProblem(batch, 422, [['batchSize']])
-    expect(problem.errors[0].message).toBe('batchSize: expected a whole number from 1 to 2147483647')
+    expect(problem.errors[0].message).toBe(
+      'batchSize: expected a whole number from 1 to 2147483647',
+    )
     expect((await send('POST', TRAIN, { ...base, batchSize: 2 ** 31 - 1 })).status).toBe(200)
     const epochs = await send('POST', TRAIN, { ...base, epochs: 100_001 })
     const tooMany = await expectProblem(epochs, 422, [['epochs']])

@@ -116,6 +116,7 @@ describe('POST /v1/models/{id}/rollback', () => {
   })
 
   it('answers 404 for a model that does not exist', async () => {
-    await expectProblem(await send('POST', '/v1/models/nope/rollback', { version: 0 }), 404, [['path', 'id']])
+    const missing = await send('POST', '/v1/models/nope/rollback', { version: 0 })
+    await expectProblem(missing, 404, [['path', 'id']])
   })
 })
