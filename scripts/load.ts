@@ -38,10 +38,18 @@ interface Answer {
   stats?: { samplesSeen?: number }
 }
 
+/** The counts and limits of a run, from the command line. */
+interface Options {
+  predicts: number
+  trains: number
+  clients: number
+  deadline: number
+}
+
 const CALL_TIMEOUT_MS = 30_000
 
 /** Reads the options, refusing anything that is not a positive whole number. */
-function readOptions() {
+function readOptions(): Options {
   const { values } = parseArgs({
     options: {
       predicts: { type: 'string', default: '2000' },
@@ -50,15 +58,14 @@ function readOptions() {
       deadline: { type: 'string', default: '300' },
     },
   })
-  const numbers = Object.entries(values).map(([name, text]) => {
-    const value = Number(text)
-    if (!Number.isInteger(value) || value < 1) {
-      console.error(`--${name} is ${JSON.stringify(text)}; expected a whole number ≥ 1`)
-      process.exit(2)
-    }
-    return [name, value] as const
-  })
-  return Object.fromEntries(numbers) as Record<keyof typeof values, number>
+  const whole = (name: keyof Options) => {
+    const value = Number(values[name])
+    if (Number.isInteger(value) && value >= 1) return value
+    console.error(`--${name} is ${JSON.stringify(values[name])}; expected a whole number ≥ 1`)
+    process.exit(2)
+  }
+  const [predicts, trains] = [whole('predicts'), whole('trains')]
+  return { predicts, trains, clients: whole('clients'), deadline: whole('deadline') }
 }
 
 /** Sends one authorized JSON request, giving up after CALL_TIMEOUT_MS or on `stop`. */
@@ -171,38 +178,44 @@ function report(samples: Sample[], seconds: number) {
   console.log(`${samples.length} calls in ${seconds.toFixed(1)} s (${rate} calls/s)`)
 }
 
-/** Runs the load test and returns the process exit code. */
+/** Sends the planned calls, reports them, and returns the exit code. */
+async function measure(server: LocalServer, options: Options, stop: AbortSignal) {
+  await createModels(server, stop)
+  const calls = plan(options.predicts, options.trains)
+  console.log(`${calls.length} calls from ${options.clients} clients over ` +
+    `${MODELS.length} models: ${options.predicts} predict, ${options.trains} train-small-batch`)
+  const started = performance.now()
+  const samples = await runClients(server, calls, options.clients, stop)
+  report(samples, (performance.now() - started) / 1000)
+  if (stop.aborted) throw stop.reason
+  const errors = samples.flatMap((s) => (s.error ? [s.error] : []))
+  const lost = await lostUpdates(server, calls, stop)
+  for (const line of [...errors.slice(0, 20), ...lost]) console.error(`  ${line}`)
+  if (errors.length > 20) console.error(`  and ${errors.length - 20} more errors`)
+  console.log(`errors: ${errors.length}; lost updates: ${lost.length}`)
+  return errors.length === 0 && lost.length === 0 ? 0 : 1
+}
+
+/** Runs the load test under the deadline and returns the process exit code. */
 async function main(): Promise<number> {
   const options = readOptions()
   const stop = new AbortController()
-  const deadline = setTimeout(() => stop.abort(new Error('the deadline passed')),
-    options.deadline * 1000)
-  console.log(`starting npm start on a free port (deadline ${options.deadline} s)…`)
-  const server = await startLocalServer('load')
-  const halt = () => void server.stop().then(() => process.exit(130))
-  process.once('SIGINT', halt).once('SIGTERM', halt)
+  const seconds = options.deadline
+  const deadline = setTimeout(() => stop.abort(new Error('the deadline passed')), seconds * 1000)
+  console.log(`starting npm start on a free port (deadline ${seconds} s)…`)
+  let server: LocalServer | undefined
   try {
-    await createModels(server, stop.signal)
-    const calls = plan(options.predicts, options.trains)
-    console.log(`${calls.length} calls from ${options.clients} clients over ` +
-      `${MODELS.length} models: ${options.predicts} predict, ${options.trains} train-small-batch`)
-    const started = performance.now()
-    const samples = await runClients(server, calls, options.clients, stop.signal)
-    report(samples, (performance.now() - started) / 1000)
-    if (stop.signal.aborted) {
-      console.error(`stopped: the ${options.deadline} s deadline passed ` +
-        `after ${samples.length} of ${calls.length} calls; raise --deadline or send fewer`)
-      return 2
-    }
-    const errors = samples.flatMap((s) => (s.error ? [s.error] : []))
-    const lost = await lostUpdates(server, calls, stop.signal)
-    for (const line of [...errors.slice(0, 20), ...lost]) console.error(`  ${line}`)
-    if (errors.length > 20) console.error(`  and ${errors.length - 20} more errors`)
-    console.log(`errors: ${errors.length}; lost updates: ${lost.length}`)
-    return errors.length === 0 && lost.length === 0 ? 0 : 1
+    server = await startLocalServer('load')
+    const halt = () => void server?.stop().then(() => process.exit(130))
+    process.once('SIGINT', halt).once('SIGTERM', halt)
+    return await measure(server, options, stop.signal)
+  } catch (error) {
+    if (!stop.signal.aborted) throw error
+    console.error(`stopped: the ${seconds} s deadline passed; raise --deadline or send fewer calls`)
+    return 2
   } finally {
     clearTimeout(deadline)
-    await server.stop()
+    await server?.stop()
   }
 }
 
