@@ -143,7 +143,7 @@ describe('MAX_WORK', () => {
     const started = Date.now()
     const response = await send('POST', '/v1/models/tiny/train-small-batch', body)
     const problem = await expectProblem(response, 422, [['epochs']])
-    // 1e5 × (1000 × 2 + 1000 × 256): the steps, not the parameters, are the cost
+    // 1e5 × (1000 × 2 + 1000 × 1024): the steps, not the parameters, are the cost
     expect(problem.detail).toMatch(`= ${1e5 * (1000 * 2 + 1000 * WORK_PER_STEP)}, over MAX_WORK`)
     expect(Date.now() - started).toBeLessThan(2000)
   })

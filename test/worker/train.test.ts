@@ -119,8 +119,8 @@ describe('train-small-batch', () => {
       headers: { 'Content-Type': 'application/json' },
     })
     const problem = await expectProblem(response, 422, [['epochs']])
-    // 3 epochs × (6 rows × 67 parameters + 1 step × 256)
-    expect(problem.detail).toMatch(/= 1974, over MAX_WORK = 1000/)
+    // 3 epochs × (6 rows × 67 parameters + 1 step × 1024)
+    expect(problem.detail).toMatch(/= 4278, over MAX_WORK = 1000/)
     expect(await trainerState('iris')).toEqual(before)
   })
 
