@@ -133,10 +133,7 @@ export class ModelTrainer extends DurableObject<Env> {
     })
   }
 
-  /**
-   * Replaces the model with uploaded bytes, or creates it; says which. The
-   * file's own version is replaced by the model's next one.
-   */
+  /** Replaces (or creates) the model from a file, stamped with the next version. */
   async replace(request: ReplaceRequest): Promise<Outcome<Replaced>> {
     return settle(() => this.queue.run(async () => {
       const previous = this.live
@@ -147,8 +144,8 @@ export class ModelTrainer extends DurableObject<Env> {
       const now = new Date().toISOString()
       const createdAt = previous?.record.createdAt ?? now
       const record = describeNetwork(net, request.id, version, createdAt, now)
-      const { tenant } = request
       const kept = previous?.kept ?? []
+      const { tenant } = request
       await this.commit({ tenant, record, blob, kept, net: Promise.resolve(net) }, 'upload')
       return { record, created: !previous }
     }))

@@ -35,8 +35,15 @@ function routes(id: string): [string, string, unknown?][] {
   ]
 }
 
-function call(method: string, path: string, body: unknown, token: string | null, extra = {}) {
-  const json = body === undefined ? {} : { 'Content-Type': 'application/json' }
+function call(
+  method: string,
+  path: string,
+  body: unknown,
+  token: string | null,
+  extra: Record<string, string> = {},
+) {
+  const json: Record<string, string> =
+    body === undefined ? {} : { 'Content-Type': 'application/json' }
   const headers = { ...json, ...extra }
   const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }
   return api(path, init, token)
@@ -86,9 +93,9 @@ describe('no existence leak', () => {
     const before = await trainerState('beta-vault', 'beta')
     for (const [method, path, body] of [
       ...routes('beta-vault'),
-      ['PUT', '/v1/models/beta-vault/weights', undefined] as [string, string],
+      ['PUT', '/v1/models/beta-vault/weights'] as [string, string],
     ]) {
-      const extra = method === 'PUT'
+      const extra: Record<string, string> = method === 'PUT'
         ? { 'If-Match': '"0"', 'Content-Type': 'application/octet-stream' }
         : {}
       const theirs = await call(method, path, body, ACME_TOKEN, extra)

@@ -51,7 +51,7 @@ const putWeights = createRoute({
     200: { description: 'replaced', headers: ETAG_HEADER, content: modelJson },
     201: { description: 'created', headers: ETAG_HEADER, content: modelJson },
     400: problemResponse('not application/octet-stream'),
-    412: problemResponse('If-Match names another version'),
+    412: problemResponse('If-Match names another version, or there is no model yet'),
     413: problemResponse('over MAX_WEIGHTS_BYTES'),
     422: problemResponse('not a model file, or over MAX_PARAMETERS'),
     ...COMMON_PROBLEMS,
