@@ -137,7 +137,18 @@ function reluBackward(
 
 // sigmoid(z) = 1 / (1 + e^−z)
 function sigmoid(count: i32, z: usize, out: usize): void {
-  for (let i = 0; i < count; i++) {
+  const one = f32x4.splat(1)
+  let i = 0
+  // exp stays scalar (Mathf.exp's bits); the add and divide go 4 at once
+  for (; i + 4 <= count; i += 4) {
+    const at = z + (<usize>i << 2)
+    let e = f32x4.splat(Mathf.exp(-load<f32>(at)))
+    e = f32x4.replace_lane(e, 1, Mathf.exp(-load<f32>(at, 4)))
+    e = f32x4.replace_lane(e, 2, Mathf.exp(-load<f32>(at, 8)))
+    e = f32x4.replace_lane(e, 3, Mathf.exp(-load<f32>(at, 12)))
+    v128.store(out + (<usize>i << 2), f32x4.div(one, f32x4.add(one, e)))
+  }
+  for (; i < count; i++) {
     const at = <usize>i << 2
     store<f32>(out + at, 1 / (1 + Mathf.exp(-load<f32>(z + at))))
   }
