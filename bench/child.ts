@@ -1,17 +1,23 @@
 /**
  * One system's side of `npm run bench`, run in a process of its own so no
- * system's JIT state, heap or wasm memory touches another's:
+ * system's JIT state, heap or wasm memory touches another's. run.ts forks
  *
- *   node bench/child.ts <system> <out.json> [--quick]
+ *   node bench/child.ts <system> [--quick] [--peak=<module>]
  *
- * system: edgeprop | tfjs-wasm | tfjs-cpu | plain-ts | peak. Writes
- * { system, facts, tasks: { [name]: result } } to out.json.
+ * (system: edgeprop | tfjs-wasm | tfjs-cpu | plain-ts | peak) and sends it
+ * commands over the IPC channel: prepare a task (build it and warm it up),
+ * time some repetitions of it, finish it. The child answers each in turn.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
-import { allTasks, datasetFor, NETWORKS, type Dataset, type NetworkName } from './tasks.ts'
-import { FULL_PLAN, QUICK_PLAN, measure, type Timing, type TimingPlan } from './timing.ts'
+import { readFileSync } from 'node:fs'
+import { SYSTEMS, type Command, type Reply } from './protocol.ts'
 import type { BenchSystem, Work } from './systems/work.ts'
-import { SYSTEMS, type SystemResult, type TaskResult } from './protocol.ts'
+import { allTasks, datasetFor, NETWORKS, type Dataset, type NetworkName } from './tasks.ts'
+import { FULL_PLAN, QUICK_PLAN, repeat, warmUp, type TimingPlan } from './timing.ts'
+
+interface Prepared {
+  work: Work
+  calls: number
+}
 
 async function loadSystem(name: string): Promise<BenchSystem> {
   if (name === 'edgeprop') return (await import('./systems/edgeprop.ts')).edgeprop
@@ -24,72 +30,79 @@ async function loadSystem(name: string): Promise<BenchSystem> {
   throw new Error(`unknown system '${name}'; expected one of ${SYSTEMS.join(', ')}`)
 }
 
-function resultOf(work: Work, timing: Timing, unit: TaskResult['unit']): TaskResult {
-  // GFLOP/s from flops per call and ms per call: flops / (ms · 1e6)
-  const scale = unit === 'GFLOP/s' ? 1e-6 : 1e3
-  const rate = (ms: number) => (work.units / ms) * scale
-  return {
-    unit,
-    ms: timing,
-    rate: { min: rate(timing.max), median: rate(timing.median), max: rate(timing.min) },
-  }
+// the f32x4 limit, from the module run.ts compiled, as a system of one task
+async function peakSystem(path: string): Promise<(task: string) => Promise<Work>> {
+  const module = await WebAssembly.compile(readFileSync(path))
+  const instance = await WebAssembly.instantiate(module, {})
+  const peak = instance.exports.peak as (n: number, s: number, t: number) => number
+  const iterations = 1_000_000
+  // 12 chains, each multiply-add 8 flops (4 lanes, a multiply and an add)
+  const work = { run: () => void peak(iterations, 0.99999, 1e-5), units: iterations * 96 }
+  return async () => work
 }
 
-async function runTasks(system: BenchSystem, plan: TimingPlan) {
+function taskBuilder(system: BenchSystem): (task: string) => Promise<Work> {
   const data = new Map<NetworkName, Dataset>()
   const dataOf = (name: NetworkName) => {
     if (!data.has(name)) data.set(name, datasetFor(name))
     return data.get(name)!
   }
-  const results: Record<string, TaskResult> = {}
-  for (const task of allTasks()) {
-    let work: Work
-    if (task.kind === 'matmul') work = await system.matmul(task.size)
-    else if (task.kind === 'train') {
-      work = await system.train(NETWORKS[task.network], dataOf(task.network))
-    } else {
-      const network = NETWORKS[task.network]
-      work = await system.predict(network, dataOf(task.network), task.batch)
-    }
-    const unit = task.kind === 'matmul' ? 'GFLOP/s' : 'samples/s'
-    results[task.name] = resultOf(work, measure(work.run, plan), unit)
-    work.dispose?.()
+  return async (name) => {
+    const task = allTasks().find((candidate) => candidate.name === name)
+    if (task === undefined) throw new Error(`unknown task '${name}'`)
+    if (task.kind === 'matmul') return system.matmul(task.size)
+    const network = NETWORKS[task.network]
+    if (task.kind === 'train') return system.train(network, dataOf(task.network))
+    return system.predict(network, dataOf(task.network), task.batch)
   }
-  return results
 }
 
-// the f32x4 multiply-add limit, from the module run.ts compiled
-async function runPeak(path: string, plan: TimingPlan): Promise<SystemResult> {
-  const module = await WebAssembly.compile(readFileSync(path))
-  const instance = await WebAssembly.instantiate(module, {})
-  const peak = instance.exports.peak as (n: number, s: number, t: number) => number
-  const iterations = 1_000_000
-  const chains = 12
-  const work: Work = {
-    run: () => void peak(iterations, 0.99999, 1e-5),
-    units: iterations * chains * 8,
+async function answer(
+  command: Command, build: (task: string) => Promise<Work>,
+  prepared: Map<string, Prepared>, plan: TimingPlan,
+): Promise<Reply> {
+  if (command.kind === 'prepare') {
+    const work = await build(command.task)
+    const calls = warmUp(work.run, plan)
+    prepared.set(command.task, { work, calls })
+    return { kind: 'prepared', units: work.units, calls }
   }
-  const result = resultOf(work, measure(work.run, plan), 'GFLOP/s')
-  return { system: 'peak', facts: { chains, iterations }, tasks: { peak: result } }
+  const entry = prepared.get(command.task)
+  if (entry === undefined) throw new Error(`task '${command.task}' was not prepared`)
+  if (command.kind === 'time') {
+    return { kind: 'timed', times: repeat(entry.work.run, entry.calls, command.repetitions) }
+  }
+  entry.work.dispose?.()
+  prepared.delete(command.task)
+  return { kind: 'finished' }
 }
 
 async function main(): Promise<void> {
-  const [name, out, ...flags] = process.argv.slice(2)
-  if (!name || !out) {
-    throw new Error('usage: node bench/child.ts <system> <out.json> [--quick] [--peak=file]')
+  const [name, ...flags] = process.argv.slice(2)
+  if (!name || process.send === undefined) {
+    throw new Error('run bench/child.ts through bench/run.ts (it needs an IPC channel)')
   }
   const plan = flags.includes('--quick') ? QUICK_PLAN : FULL_PLAN
+  const peakModule = flags.find((flag) => flag.startsWith('--peak='))?.slice(7)
+  const reply = (message: Reply) => process.send!(message)
+  let build: (task: string) => Promise<Work>
+  let facts: Record<string, unknown> = {}
   if (name === 'peak') {
-    const module = flags.find((flag) => flag.startsWith('--peak='))?.slice(7)
-    if (!module) throw new Error('the peak system needs --peak=<compiled module>')
-    writeFileSync(out, JSON.stringify(await runPeak(module, plan)))
-    return
+    if (!peakModule) throw new Error('the peak system needs --peak=<compiled module>')
+    build = await peakSystem(peakModule)
+  } else {
+    const system = await loadSystem(name)
+    // first, while nothing has compiled core.wasm in this process yet
+    facts = await system.describe()
+    build = taskBuilder(system)
   }
-  const system = await loadSystem(name)
-  // first, while nothing has compiled core.wasm in this process yet
-  const facts = await system.describe()
-  const tasks = await runTasks(system, plan)
-  writeFileSync(out, JSON.stringify({ system: name, facts, tasks } satisfies SystemResult))
+  const prepared = new Map<string, Prepared>()
+  process.on('message', (command: Command) => {
+    answer(command, build, prepared, plan).then(reply, (error: Error) =>
+      reply({ kind: 'failed', message: error.stack ?? error.message }))
+  })
+  process.on('disconnect', () => process.exit(0))
+  reply({ kind: 'ready', facts })
 }
 
 await main()

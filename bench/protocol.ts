@@ -1,8 +1,25 @@
 /**
- * What a child process of the benchmark reports to run.ts, and the systems
- * a child can run.
+ * How run.ts and its child processes talk (Node's IPC channel, one message
+ * at a time), what they report, and the systems a child can run.
  */
-import type { Timing } from './timing.ts'
+import type { Repetitions, Timing } from './timing.ts'
+
+/** Lists the systems a child can run. */
+export const SYSTEMS = ['peak', 'edgeprop', 'tfjs-wasm', 'tfjs-cpu', 'plain-ts'] as const
+
+/** Asks a child to do one thing; it answers each with one Reply. */
+export type Command =
+  | { kind: 'prepare'; task: string }
+  | { kind: 'time'; task: string; repetitions: number }
+  | { kind: 'finish'; task: string }
+
+/** Answers a Command, or says the child is ready (first) or failed. */
+export type Reply =
+  | { kind: 'ready'; facts: Record<string, unknown> }
+  | { kind: 'prepared'; units: number; calls: number }
+  | { kind: 'timed'; times: Repetitions }
+  | { kind: 'finished' }
+  | { kind: 'failed'; message: string }
 
 /** Holds one task's numbers: ms per call and the rate they give. */
 export interface TaskResult {
@@ -12,12 +29,23 @@ export interface TaskResult {
   rate: { min: number; median: number; max: number }
 }
 
-/** Holds everything a child reports. */
+/** Holds everything measured for one system. */
 export interface SystemResult {
   system: string
   facts: Record<string, unknown>
   tasks: Record<string, TaskResult>
 }
 
-/** Lists the systems a child can run. */
-export const SYSTEMS = ['peak', 'edgeprop', 'tfjs-wasm', 'tfjs-cpu', 'plain-ts'] as const
+/** Turns repetitions into a task result; units are samples or flops per call. */
+export function resultOf(
+  units: number, timing: Timing, unit: TaskResult['unit'],
+): TaskResult {
+  // GFLOP/s from flops per call and ms per call: flops / (ms · 1e6)
+  const scale = unit === 'GFLOP/s' ? 1e-6 : 1e3
+  const rate = (ms: number) => (units / ms) * scale
+  return {
+    unit,
+    ms: timing,
+    rate: { min: rate(timing.max), median: rate(timing.median), max: rate(timing.min) },
+  }
+}

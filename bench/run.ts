@@ -1,23 +1,30 @@
 /**
  * `npm run bench`: edgeprop against TensorFlow.js (wasm and cpu backends)
  * and plain TypeScript, in one run, each system in a child process of its
- * own, one after another; then the f32x4 limit, the API inside workerd,
- * and a table of medians, ratios and targets.
+ * own; then the API inside workerd, and a table of medians, ratios and
+ * targets. For each task every child first builds and warms it up, then
+ * the children take turns, a round of repetitions each, so a change in the
+ * machine's load during a task falls on every system alike. Only one child
+ * works at a time; the others wait for their next command.
  *
- *   npm run bench                      the full run (about 5 minutes)
+ *   npm run bench                      the full run (about 3 minutes)
  *   npm run bench -- --quick           shorter repetitions, for a smoke test
  *   npm run bench -- --skip-workerd    everything but the workerd timings
  *   npm run bench -- --only=edgeprop,tfjs-wasm
  *
  * Writes bench/results/bench-<time>.json and bench/results/latest.json.
  */
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { fork, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
-import { SYSTEMS, type SystemResult } from './protocol.ts'
+import {
+  SYSTEMS, resultOf, type Command, type Reply, type SystemResult,
+} from './protocol.ts'
 import { renderRun } from './report.ts'
+import { allTasks } from './tasks.ts'
 import { checkTargets, type RunNumbers } from './targets.ts'
+import { FULL_PLAN, QUICK_PLAN, summarize, type Repetitions } from './timing.ts'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const RESULTS = join(ROOT, 'bench/results')
@@ -36,24 +43,114 @@ function compilePeak(): string {
   return out
 }
 
-// runs one system in a child process and reads back what it wrote
-function runChild(system: string, flags: string[]): SystemResult {
-  const out = join(RESULTS, `.${system}.json`)
-  rmSync(out, { force: true })
-  const started = performance.now()
-  process.stdout.write(`${system}: `)
-  const run = spawnSync(process.execPath, [CHILD, system, out, ...flags], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  })
-  if (run.status !== 0) {
-    throw new Error(`the ${system} run failed (exit ${run.status}):\n${run.stderr}`)
+/** Holds one forked system and sends it one command at a time. */
+class Child {
+  readonly name: string
+  facts: Record<string, unknown> = {}
+  #process: ChildProcess
+  // replies that came before anyone asked for them, and who waits next
+  #replies: Reply[] = []
+  #waiting: ((reply: Reply) => void) | undefined
+  #exit: string | undefined
+
+  constructor(name: string, flags: string[]) {
+    this.name = name
+    this.#process = fork(CHILD, [name, ...flags], { cwd: ROOT, stdio: 'inherit' })
+    this.#process.on('message', (reply: Reply) => this.#deliver(reply))
+    this.#process.on('exit', (code) => {
+      this.#exit = `the ${this.name} process exited (code ${code})`
+      this.#deliver({ kind: 'failed', message: this.#exit })
+    })
   }
-  const result = JSON.parse(readFileSync(out, 'utf8')) as SystemResult
-  rmSync(out)
-  console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-  return result
+
+  #deliver(reply: Reply): void {
+    const waiting = this.#waiting
+    this.#waiting = undefined
+    if (waiting) waiting(reply)
+    else this.#replies.push(reply)
+  }
+
+  /** Waits for the next reply; throws the child's message if it failed. */
+  async next(): Promise<Reply> {
+    const reply = this.#replies.shift() ??
+      await new Promise<Reply>((resolve) => (this.#waiting = resolve))
+    if (reply.kind === 'failed') throw new Error(`${this.name}: ${reply.message}`)
+    return reply
+  }
+
+  /** Sends a command and waits for its reply. */
+  ask(command: Command): Promise<Reply> {
+    const reply = this.next()
+    this.#process.send(command)
+    return reply
+  }
+
+  /** Ends the process. */
+  stop(): void {
+    if (this.#exit === undefined) this.#process.disconnect()
+  }
+}
+
+// one at a time, so each measures its start-up (core.wasm's load) alone
+async function startChildren(systems: string[], flags: string[]): Promise<Child[]> {
+  const children: Child[] = []
+  for (const name of systems) {
+    const child = new Child(name, flags)
+    children.push(child)
+    const ready = await child.next()
+    if (ready.kind === 'ready') child.facts = ready.facts
+  }
+  return children
+}
+
+// warms the task up in every child, then times it in rounds, child by child
+async function runTask(
+  children: Child[], task: string, unit: 'samples/s' | 'GFLOP/s', quick: boolean,
+): Promise<void> {
+  const plan = quick ? QUICK_PLAN : FULL_PLAN
+  const prepared = new Map<Child, { units: number; calls: number }>()
+  for (const child of children) {
+    const reply = await child.ask({ kind: 'prepare', task })
+    if (reply.kind === 'prepared') prepared.set(child, reply)
+  }
+  const times = new Map<Child, Repetitions>(children.map((c) => [c, { cpu: [], wall: [] }]))
+  const perRound = Math.ceil(plan.repetitions / plan.rounds)
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const child of children) {
+      const reply = await child.ask({ kind: 'time', task, repetitions: perRound })
+      if (reply.kind !== 'timed') continue
+      times.get(child)!.cpu.push(...reply.times.cpu)
+      times.get(child)!.wall.push(...reply.times.wall)
+    }
+  }
+  for (const child of children) {
+    await child.ask({ kind: 'finish', task })
+    const { units, calls } = prepared.get(child)!
+    results.get(child.name)!.tasks[task] = resultOf(units, summarize(times.get(child)!, calls), unit)
+  }
+}
+
+const results = new Map<string, SystemResult>()
+
+async function runSystems(systems: string[], flags: string[], quick: boolean) {
+  const children = await startChildren(systems, flags)
+  for (const child of children) {
+    results.set(child.name, { system: child.name, facts: child.facts, tasks: {} })
+  }
+  try {
+    const peak = children.filter((child) => child.name === 'peak')
+    const others = children.filter((child) => child.name !== 'peak')
+    if (peak.length > 0) await runTask(peak, 'peak', 'GFLOP/s', quick)
+    for (const task of allTasks()) {
+      const started = performance.now()
+      const unit = task.kind === 'matmul' ? 'GFLOP/s' : 'samples/s'
+      await runTask(others, task.name, unit, quick)
+      console.log(`${task.name}: ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    }
+  } finally {
+    for (const child of children) child.stop()
+  }
+  return Object.fromEntries(results)
 }
 
 function parseArgs(argv: string[]) {
@@ -91,8 +188,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()
   const flags = [options.quick ? '--quick' : '', `--peak=${compilePeak()}`].filter(Boolean)
 
-  const run: RunNumbers = { systems: {} }
-  for (const system of options.systems) run.systems[system] = runChild(system, flags)
+  const run: RunNumbers = { systems: await runSystems(options.systems, flags, options.quick) }
   if (options.workerd) run.workerd = await workerdNumbers(options.quick)
 
   const record = {

@@ -3,6 +3,8 @@
  * calibrate how many calls make a repetition long enough to read a clock
  * reliably, warm up until V8 has tiered the code up (repetition times stop
  * falling), then time several repetitions and keep min, median and max.
+ * run.ts takes the systems in turn for each round of repetitions, so a
+ * change in the machine's load falls on every system alike.
  *
  * The clock is the process's CPU time (user + system, process.cpuUsage),
  * so time the OS hands to other processes on a shared machine does not
@@ -14,8 +16,10 @@
 export interface TimingPlan {
   /** Aims each timed repetition at about this many milliseconds. */
   repetitionMs: number
-  /** Counts the timed repetitions. */
+  /** Counts the timed repetitions of each system, over all rounds. */
   repetitions: number
+  /** Splits the repetitions into rounds that take the systems in turn. */
+  rounds: number
   /** Warms up for at least this long before looking for a steady state. */
   warmupMs: number
   /** Stops warming up after this long even if times still move. */
@@ -34,10 +38,17 @@ export interface Timing {
   repetitions: number
 }
 
-/** Runs a full benchmark: about 50 ms a repetition, 9 of them. */
+/** Holds the ms per call of each repetition timed so far. */
+export interface Repetitions {
+  cpu: number[]
+  wall: number[]
+}
+
+/** Runs a full benchmark: 9 repetitions of about 50 ms, in 3 rounds. */
 export const FULL_PLAN: TimingPlan = {
   repetitionMs: 50,
   repetitions: 9,
+  rounds: 3,
   warmupMs: 400,
   maxWarmupMs: 3000,
 }
@@ -45,7 +56,8 @@ export const FULL_PLAN: TimingPlan = {
 /** Runs the short mode (`--quick`): fewer, shorter repetitions. */
 export const QUICK_PLAN: TimingPlan = {
   repetitionMs: 15,
-  repetitions: 5,
+  repetitions: 4,
+  rounds: 2,
   warmupMs: 100,
   maxWarmupMs: 800,
 }
@@ -92,9 +104,9 @@ function steady(times: readonly number[]): boolean {
   return last.every((t) => Math.abs(t - middle) <= 0.05 * middle)
 }
 
-/** Warms `work` up, then times repetitions of it; returns ms per call. */
-export function measure(work: () => void, plan: TimingPlan): Timing {
-  let calls = calibrate(work, plan)
+/** Warms `work` up; returns how many calls make one repetition. */
+export function warmUp(work: () => void, plan: TimingPlan): number {
+  const calls = calibrate(work, plan)
   const started = performance.now()
   const warm: number[] = []
   for (;;) {
@@ -104,21 +116,29 @@ export function measure(work: () => void, plan: TimingPlan): Timing {
     if (spent >= plan.warmupMs && steady(warm)) break
   }
   // the tiered-up code may be much faster than the calibration saw
-  calls = Math.max(1, Math.round(calls * plan.repetitionMs / median(warm.slice(-3))))
+  return Math.max(1, Math.round(calls * plan.repetitionMs / median(warm.slice(-3))))
+}
 
-  const times: number[] = []
-  const walls: number[] = []
-  for (let r = 0; r < plan.repetitions; r++) {
-    const { cpu, wall } = clockBoth(work, calls)
-    times.push(cpu / calls)
-    walls.push(wall / calls)
+/** Times `count` repetitions of `calls` calls; returns ms per call of each. */
+export function repeat(work: () => void, calls: number, count: number): Repetitions {
+  const cpu: number[] = []
+  const wall: number[] = []
+  for (let r = 0; r < count; r++) {
+    const used = clockBoth(work, calls)
+    cpu.push(used.cpu / calls)
+    wall.push(used.wall / calls)
   }
+  return { cpu, wall }
+}
+
+/** Sums repetitions up as min, median and max of CPU ms per call. */
+export function summarize(times: Repetitions, calls: number): Timing {
   return {
-    min: Math.min(...times),
-    median: median(times),
-    max: Math.max(...times),
-    wallMedian: median(walls),
+    min: Math.min(...times.cpu),
+    median: median(times.cpu),
+    max: Math.max(...times.cpu),
+    wallMedian: median(times.wall),
     calls,
-    repetitions: plan.repetitions,
+    repetitions: times.cpu.length,
   }
 }
