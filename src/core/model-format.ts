@@ -16,6 +16,7 @@
  */
 import { array, number, object, record, string, unknown } from 'zod'
 import { COUNT_RANGE, MAX_COUNT } from './counters.ts'
+import { crc32 } from './crc32.ts'
 import { EdgepropError, describe, zodIssues } from './errors.ts'
 
 /** Marks a model: the first 8 bytes of every blob. */
@@ -83,7 +84,8 @@ export function encodeModel(
   bytes.set(json, PREFIX)
   let offset = start
   for (const data of Object.values(arrays)) {
-    for (let i = 0; i < data.length; i++, offset += 4) view.setFloat32(offset, data[i], true)
+    writeFloats(bytes, offset, data)
+    offset += 4 * data.length
   }
   view.setUint32(offset, crc32(bytes, offset), true)
   return bytes
@@ -114,9 +116,8 @@ export function decodeModel(input: unknown): {
   const arrays = new Map<string, Float32Array>()
   let offset = start
   for (const { name, length: n } of header.arrays) {
-    const data = new Float32Array(n)
-    for (let i = 0; i < n; i++, offset += 4) data[i] = view.getFloat32(offset, true)
-    arrays.set(name, data)
+    arrays.set(name, readFloats(bytes, offset, n))
+    offset += 4 * n
   }
   return { header, arrays }
 }
@@ -180,6 +181,32 @@ function parseHeader(json: Uint8Array): ModelHeader {
   return result.data
 }
 
+/** Tells whether this machine stores an f32 little-endian, as the format does. */
+const LITTLE_ENDIAN = new Uint8Array(new Float32Array([-0]).buffer)[3] === 0x80
+
+// copies f32 values into bytes[offset..] as little-endian, in one piece
+// where the machine's own order is the format's
+function writeFloats(bytes: Uint8Array, offset: number, data: Float32Array): void {
+  if (LITTLE_ENDIAN) {
+    bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset)
+    return
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset)
+  for (let i = 0; i < data.length; i++) view.setFloat32(offset + 4 * i, data[i], true)
+}
+
+// reads n little-endian f32 values from bytes[offset..] into a new array
+function readFloats(bytes: Uint8Array, offset: number, n: number): Float32Array {
+  const data = new Float32Array(n)
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(data.buffer).set(bytes.subarray(offset, offset + 4 * n))
+    return data
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset)
+  for (let i = 0; i < n; i++) data[i] = view.getFloat32(offset + 4 * i, true)
+  return data
+}
+
 function refuse(message: string): never {
   throw new EdgepropError('invalid-model', [{ path: ['bytes'], message: `model ${message}` }])
 }
@@ -190,24 +217,4 @@ function align4(offset: number): number {
 
 function hex(value: number): string {
   return `0x${value.toString(16).padStart(8, '0')}`
-}
-
-let crcTable: Uint32Array | undefined
-
-/** Computes the CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) of bytes[0..end). */
-export function crc32(bytes: Uint8Array, end: number): number {
-  const table = (crcTable ??= makeCrcTable())
-  let crc = 0xffffffff
-  for (let i = 0; i < end; i++) crc = table[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8)
-  return (crc ^ 0xffffffff) >>> 0
-}
-
-function makeCrcTable(): Uint32Array {
-  const table = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    table[n] = c >>> 0
-  }
-  return table
 }
