@@ -73,6 +73,46 @@ export function checkNumber(value: unknown, path: (string | number)[], problems:
   return value
 }
 
+/**
+ * Converts `x` to f32 without knowing the model: one row gives one
+ * Float32Array, rows give Float32Array views of one buffer, which a
+ * structured clone (postMessage, Workers RPC) copies in one piece.
+ * Returns null unless `x` is one row or rows of one width whose every
+ * value f32 holds as finite; pass such an `x` on as it is, and the
+ * network's own checks say what is wrong with it and where.
+ */
+export function toF32Rows(x: unknown): Float32Array | Float32Array[] | null {
+  if (!Array.isArray(x) || x.length === 0) return null
+  if (!Array.isArray(x[0])) {
+    const row = new Float32Array(x.length)
+    return fillRow(x, row, 0) ? row : null
+  }
+  const width = (x[0] as unknown[]).length
+  if (width === 0) return null
+  const data = new Float32Array(x.length * width)
+  const rows: Float32Array[] = []
+  for (let r = 0; r < x.length; r++) {
+    const row: unknown = x[r]
+    if (!Array.isArray(row) || row.length !== width) return null
+    if (!fillRow(row, data, r * width)) return null
+    rows.push(data.subarray(r * width, (r + 1) * width))
+  }
+  return rows
+}
+
+// writes a row of numbers as f32; false at the first value that is not
+// a number f32 holds as finite
+function fillRow(row: readonly unknown[], out: Float32Array, offset: number): boolean {
+  for (let c = 0; c < row.length; c++) {
+    const value = row[c]
+    if (typeof value !== 'number') return false
+    const rounded = Math.fround(value)
+    if (rounded - rounded !== 0) return false
+    out[offset + c] = rounded
+  }
+  return true
+}
+
 /** Validates `x` against the model's input width and packs it as f32. */
 export function packInputs(x: unknown, inputs: number): PackedInputs {
   const problems = new Problems()

@@ -29,10 +29,27 @@ const TIME_PREFIX = 'idem/at/'
 const recordKey = (key: string) => KEY_PREFIX + key
 const timeKey = (at: number, key: string) => `${TIME_PREFIX}${String(at).padStart(15, '0')}/${key}`
 
-/** Hashes an operation and its payload (SHA-256, hex), to tell a retry from a new call. */
+/**
+ * Hashes an operation and its payload (SHA-256, hex), to tell a retry from
+ * a new call. Typed arrays (rows packed as f32) are hashed as their bytes,
+ * each standing in the JSON as its length.
+ */
 export async function fingerprint(operation: string, payload: unknown): Promise<string> {
-  const text = `${operation}\n${JSON.stringify(payload)}`
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  const arrays: Uint8Array[] = []
+  const json = JSON.stringify(payload, (_key, value: unknown) => {
+    if (!ArrayBuffer.isView(value)) return value
+    arrays.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))
+    return { bytes: value.byteLength }
+  })
+  const text = new TextEncoder().encode(`${operation}\n${json}\n`)
+  const all = new Uint8Array(arrays.reduce((sum, a) => sum + a.length, text.length))
+  all.set(text)
+  let offset = text.length
+  for (const bytes of arrays) {
+    all.set(bytes, offset)
+    offset += bytes.length
+  }
+  const digest = await crypto.subtle.digest('SHA-256', all)
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 

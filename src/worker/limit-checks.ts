@@ -46,9 +46,16 @@ export function assertParametersWithin(
   throw problem('limit-exceeded', detail, [{ path, message: detail }])
 }
 
+/** Counts the rows of `x`, which is one row or a list of rows. */
+export function countRows(x: ArrayLike<unknown>): number {
+  const first = x[0]
+  const rows = Array.isArray(first) || ArrayBuffer.isView(first)
+  return rows && !ArrayBuffer.isView(x) ? x.length : 1
+}
+
 /** Refuses more than MAX_ROWS rows in `x`. */
-export function assertRowsWithin(x: number[] | number[][], limits: Limits): void {
-  const rows = Array.isArray(x[0]) ? x.length : 1
+export function assertRowsWithin(x: ArrayLike<unknown>, limits: Limits): void {
+  const rows = countRows(x)
   if (rows <= limits.maxRows) return
   const detail =
     `x has ${rows} rows, over MAX_ROWS = ${limits.maxRows}; ` +

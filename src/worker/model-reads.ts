@@ -6,6 +6,7 @@
  * hold yet (created a moment ago) is looked up in its trainer too, so a
  * 404 always means the trainer has no such model.
  */
+import type { Rows } from '../core/index.ts'
 import type { Env } from './env.ts'
 import { networkFor } from './model-cache.ts'
 import { type ModelRecord, unwrap } from './model-record.ts'
@@ -51,7 +52,7 @@ export async function readWeights(
 /** Predicts for `x` with the model, from the isolate's cache when it is fresh. */
 export async function predictWith(
   target: ReadTarget,
-  x: number[] | number[][],
+  x: Rows,
   maxAgeMs: number,
 ): Promise<StrongPrediction> {
   const { env, tenant, id } = target

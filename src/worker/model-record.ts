@@ -2,7 +2,7 @@
  * What the API says about a model, and the messages between the Worker and
  * the model's trainer (a Durable Object).
  */
-import type { Network } from '../core/index.ts'
+import type { Network, Rows } from '../core/index.ts'
 import { type ProblemBody, ApiProblem, problem } from './problem.ts'
 
 /** Counts what training has done to a model so far. */
@@ -103,7 +103,7 @@ export interface Preconditions {
 
 /** Asks a trainer to apply one batch. */
 export interface TrainRequest extends ModelAddress, Preconditions {
-  x: number[] | number[][]
+  x: Rows
   y: unknown
   epochs?: number
   batchSize?: number
@@ -118,7 +118,7 @@ export interface RollbackRequest extends ModelAddress, Preconditions {
 
 /** Asks a trainer to predict from its current state (a strong read). */
 export interface PredictRequest extends ModelAddress {
-  x: number[] | number[][]
+  x: Rows
 }
 
 /** Answers a change that may have been a replay of an earlier one. */

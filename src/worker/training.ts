@@ -9,6 +9,7 @@ import {
   type TrainResult,
   describeNetwork,
 } from './model-record.ts'
+import { countRows } from './limit-checks.ts'
 import { stampVersion } from './model-file.ts'
 import { problem } from './problem.ts'
 
@@ -63,11 +64,6 @@ export function applyBatch(
   // a file stored before versions had one source may count differently
   const blob = net.version === version ? net.toBytes() : stampVersion(net.toBytes(), version)
   return { result, record: next, blob }
-}
-
-/** Counts the rows of `x`, which is one row or a list of rows. */
-export function countRows(x: number[] | number[][]): number {
-  return Array.isArray(x[0]) ? x.length : 1
 }
 
 /**

@@ -4,6 +4,7 @@
  * or the model's trainer with `?consistency=strong`.
  */
 import { createRoute } from '@hono/zod-openapi'
+import { inputRows } from '../input-rows.ts'
 import { assertRowsWithin } from '../limit-checks.ts'
 import { predictWith } from '../model-reads.ts'
 import { COMMON_PROBLEMS, ETAG_HEADER, Prediction, problemResponse } from '../response-schemas.ts'
@@ -46,7 +47,7 @@ export function predictRoutes() {
     const limits = c.get('limits')
     assertRowsWithin(x, limits)
     const target = { env: c.env, tenant: c.get('tenant'), id, consistency }
-    const out = await predictWith(target, x, limits.modelCacheSeconds * 1000)
+    const out = await predictWith(target, inputRows(x), limits.modelCacheSeconds * 1000)
     c.header('ETag', etag(out.version))
     return c.json(out, 200)
   })

@@ -3,6 +3,7 @@
  * model's trainer in arrival order, once per Idempotency-Key.
  */
 import { createRoute } from '@hono/zod-openapi'
+import { inputRows } from '../input-rows.ts'
 import { assertRowsWithin } from '../limit-checks.ts'
 import { cacheKey, modelCache } from '../model-cache.ts'
 import { unwrap } from '../model-record.ts'
@@ -56,8 +57,10 @@ export function trainingRoutes() {
     const limits = c.get('limits')
     assertRowsWithin(body.x, limits)
     const headers = c.req.valid('header')
+    const x = inputRows(body.x)
     const outcome = await trainerFor(c.env, tenant, id).train({
       ...body,
+      x,
       tenant,
       id,
       ifMatch: headers['if-match'],
