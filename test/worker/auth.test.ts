@@ -71,5 +71,11 @@ describe('token parsing', () => {
     const pairs = parseTokens('a:0123456789abcdef,b:fedcba9876543210')
     expect(await findTenant(pairs, 'fedcba9876543210')).toBe('b')
     expect(await findTenant(pairs, '0123456789abcdeg')).toBeUndefined()
+    // a known token with a character more or less is another token
+    expect(await findTenant(pairs, '0123456789abcdef0')).toBeUndefined()
+    expect(await findTenant(pairs, '0123456789abcde')).toBeUndefined()
+    // the digests of the configured tokens are kept, and still match
+    expect(await findTenant(pairs, '0123456789abcdef')).toBe('a')
+    expect(await findTenant(pairs, 'fedcba9876543210')).toBe('b')
   })
 })
