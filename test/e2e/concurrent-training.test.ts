@@ -74,8 +74,10 @@ describe('concurrent training over loopback', () => {
     )
     const answered = performance.now()
     expect(responses.map((r) => r.status)).toEqual(Array(CALLS).fill(200))
-    const fits = await Promise.all(responses.map((r) => r.json()))
-    const versions = fits.map((fit) => fit.version).sort((a: number, b: number) => a - b)
+    const fits = await Promise.all(
+      responses.map((r) => r.json() as Promise<{ version: number; samplesSeen: number }>),
+    )
+    const versions = fits.map((fit) => fit.version).sort((a, b) => a - b)
     expect(versions).toEqual(Array.from({ length: CALLS }, (_, i) => i + 1))
     for (const fit of fits) expect(fit.samplesSeen).toBe(4 * fit.version)
 
