@@ -26,6 +26,6 @@ export {
 export { lastEpochs, lastMistakes, perceptronTrain } from './perceptron'
 
 export {
-  activationBackward, activationForward, lossGradient, lossValue, matmul,
-  scratch, transpose,
+  activationBackward, activationForward, firstNonFinite, lossGradient,
+  lossValue, matmul, scratch, transpose,
 } from './kernels'

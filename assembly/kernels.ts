@@ -1,10 +1,12 @@
-// The raw kernels, exported for tests and benchmarks. Each checks its
-// sizes and buffers once, here, and does nothing when they are invalid:
-// a negative size, an unknown code, or a buffer that runs past memory.
+// The raw kernels, exported for tests and benchmarks, and the check the
+// library runs over inputs. Each checks its sizes and buffers once, here,
+// and does nothing when they are invalid: a negative size, an unknown
+// code, or a buffer that runs past memory.
 
 import { scratchRegion } from './arena'
 import { activate, activateBackward, isActivation } from './activations'
 import { transpose as transposeKernel } from './dense'
+import { firstNonFinite as findNonFinite } from './finite'
 import { isLoss, lossBackward, lossSum } from './losses'
 import { multiply } from './matmul'
 
@@ -72,4 +74,10 @@ export function lossGradient(
   if (!isLoss(loss) || !fits(a, rows, width)) return
   if (!fits(y, rows, width) || !fits(out, rows, width)) return
   lossBackward(loss, rows, rows * width, a, y, out)
+}
+
+/** Returns the index of the first NaN or ±Infinity of count f32 values; −1 if none. */
+export function firstNonFinite(values: usize, count: i32): i32 {
+  if (!fits(values, 1, count)) return -1
+  return findNonFinite(values, count)
 }

@@ -177,4 +177,9 @@ export interface CoreExports {
   lossGradient(
     loss: number, rows: number, width: number, a: number, y: number, out: number,
   ): void
+  /** Returns the index of the first NaN or ±Infinity of `count` f32 values, or −1. */
+  firstNonFinite(
+    values: number, // pointer to count f32 values
+    count: number, // ≥ 0
+  ): number
 }

@@ -105,13 +105,13 @@ export class Network {
   /** Trains on the rows given; refuses bad data or a diverging step without changing anything. */
   train(x: Rows, y: Targets, options?: TrainOptions): TrainResult {
     const { epochs, batchSize, shuffle } = parseTrainOptions(options)
-    const inputs = packInputs(x, this.spec.inputs)
+    const inputs = this.#loadInputs(x)
     const targets = packTargets(y, inputs.rows, this.#rule)
     const rows = inputs.rows
     const batch = Math.min(batchSize, rows)
     const counters = { version: this.#version, ...this.#stats, ...readCounters(this.#core) }
     checkTrainRoom(this.spec, counters, { rows, epochs, batch })
-    this.#loadSamples(inputs, targets)
+    this.#loadTargets(targets)
     const run = this.spec.kind === 'perceptron'
       ? this.#trainPerceptron(inputs, targets, epochs, shuffle)
       : this.#trainMlp(inputs, epochs, batch, shuffle)
@@ -170,8 +170,7 @@ export class Network {
 
   /** Runs the network forward; classifiers also get labels (and probabilities). */
   predict(x: Rows): Prediction {
-    const inputs = packInputs(x, this.spec.inputs)
-    this.#loadSamples(inputs)
+    const inputs = this.#loadInputs(x)
     const spec = this.spec
     if (spec.kind === 'perceptron') {
       const { outputs, scores } = this.#perceptronForward(inputs, spec.outputs > 1)
@@ -185,9 +184,9 @@ export class Network {
 
   /** Returns the mean loss on the rows given (and accuracy for classifiers); changes nothing. */
   evaluate(x: Rows, y: Targets): Evaluation {
-    const inputs = packInputs(x, this.spec.inputs)
+    const inputs = this.#loadInputs(x)
     const targets = packTargets(y, inputs.rows, this.#rule)
-    this.#loadSamples(inputs, targets)
+    this.#loadTargets(targets)
     if (this.spec.kind === 'perceptron') {
       const { outputs } = this.#perceptronForward(inputs, false)
       return perceptronScore(outputs, targets, inputs.rows)
@@ -208,9 +207,8 @@ export class Network {
     if (this.spec.kind === 'perceptron') {
       throw noGradient()
     }
-    const inputs = packInputs(x, this.spec.inputs)
-    const targets = packTargets(y, inputs.rows, this.#rule)
-    this.#loadSamples(inputs, targets)
+    const inputs = this.#loadInputs(x)
+    this.#loadTargets(packTargets(y, inputs.rows, this.#rule))
     const core = this.#core
     const rows = inputs.rows
     const loss = expectLoss(core.computeGradients(rows), 'computeGradients', rows)
@@ -249,14 +247,25 @@ export class Network {
 
   // --- the core -------------------------------------------------------------
 
-  #loadSamples(inputs: PackedInputs, targets?: Float32Array): void {
+  // checks and packs x, sizes the samples for its rows and writes them
+  #loadInputs(x: Rows): PackedInputs {
     const core = this.#core
+    const inputs = packInputs(x, this.spec.inputs, false)
     const status = core.reserveSamples(inputs.rows)
     if (status === Status.outOfMemory) throw tooManyRows(inputs.rows)
     expectOk(status, 'reserveSamples')
-    writeFloats(core, core.samplesInputsPointer(), inputs.data)
-    if (targets === undefined) return
-    writeFloats(core, core.samplesTargetsPointer(), targets)
+    const pointer = core.samplesInputsPointer()
+    writeFloats(core, pointer, inputs.data)
+    // f32 rows were copied unread: a second, checking pack names the bad value
+    if (!inputs.checked && core.firstNonFinite(pointer, inputs.data.length) >= 0) {
+      packInputs(x, this.spec.inputs)
+      throw new Error('core.firstNonFinite found a value that packInputs accepts')
+    }
+    return inputs
+  }
+
+  #loadTargets(targets: Float32Array): void {
+    writeFloats(this.#core, this.#core.samplesTargetsPointer(), targets)
   }
 
   #forward(rows: number): Float32Array {

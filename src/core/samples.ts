@@ -46,6 +46,8 @@ export interface PackedInputs {
   data: Float32Array
   /** True when x was a single row given as a flat list of numbers. */
   single: boolean
+  /** False when f32 rows were copied whole: whoever uses data checks it is finite. */
+  checked: boolean
 }
 
 /** Tells whether a value can serve as one row: an array or a numeric typed array. */
@@ -113,8 +115,14 @@ function fillRow(row: readonly unknown[], out: Float32Array, offset: number): bo
   return true
 }
 
-/** Validates `x` against the model's input width and packs it as f32. */
-export function packInputs(x: unknown, inputs: number): PackedInputs {
+/**
+ * Validates `x` against the model's input width and packs it as f32.
+ * With `check` false, rows that are Float32Arrays of the right width are
+ * copied whole and not looked into: the caller must then find any NaN or
+ * ±Infinity in `data` (the core does, four values at a time) and call
+ * again with `check` true to have them named.
+ */
+export function packInputs(x: unknown, inputs: number, check = true): PackedInputs {
   const problems = new Problems()
   if (!isRow(x)) {
     problems.add(['x'], `is ${describe(x)}; expected an array of rows of ${inputs} numbers`)
@@ -131,16 +139,22 @@ export function packInputs(x: unknown, inputs: number): PackedInputs {
   const rows = single ? [list] : list
   const data = new Float32Array(rows.length * inputs)
 
+  let checked = true
   for (let r = 0; r < rows.length && !problems.full; r++) {
     const row = rows[r]
     // a clean f32 row needs no path; any other goes through packRow
     if (row instanceof Float32Array && row.length === inputs) {
+      if (!check) {
+        data.set(row, r * inputs)
+        checked = false
+        continue
+      }
       if (copyFinite(row, data, r * inputs)) continue
     }
     packRow(row, single ? ['x'] : ['x', r], inputs, data, r * inputs, problems)
   }
   problems.throwIfAny()
-  return { rows: rows.length, data, single }
+  return { rows: rows.length, data, single, checked }
 }
 
 function packRow(
