@@ -22,6 +22,8 @@ export interface TargetRule {
   off: number
   /** any finite value, a probability in [0, 1], or exactly `off` or 1. */
   values: 'any' | 'unit' | 'step'
+  /** True for a softmax output, whose rows of probabilities sum to 1. */
+  sumsToOne: boolean
   /** Names the output for messages: "a sigmoid output", "a sign perceptron". */
   name: string
 }
@@ -31,11 +33,14 @@ export function targetRule(spec: Spec): TargetRule {
   const base = { outputs: outputCountOf(spec), classes: classCountOf(spec), labels: spec.labels }
   if (spec.kind === 'perceptron') {
     const off = spec.activation === 'sign' ? -1 : 0
-    return { ...base, off, values: 'step', name: `a ${spec.activation} perceptron` }
+    const name = `a ${spec.activation} perceptron`
+    return { ...base, off, values: 'step', sumsToOne: false, name }
   }
   const activation = spec.layers[spec.layers.length - 1].activation
   const unit = activation === 'sigmoid' || activation === 'softmax'
-  return { ...base, off: 0, values: unit ? 'unit' : 'any', name: `a ${activation} output` }
+  const sumsToOne = activation === 'softmax'
+  const name = `a ${activation} output`
+  return { ...base, off: 0, values: unit ? 'unit' : 'any', sumsToOne, name }
 }
 
 /** Validates `y` (one target per row of x) and encodes it as rows×outputs f32. */
@@ -94,14 +99,25 @@ function packRow(
     problems.add(path, `has ${row.length} values; the model has ${rule.outputs} outputs`)
     return
   }
+  const before = problems.list.length
+  let sum = 0
   for (let c = 0; c < rule.outputs; c++) {
     const value = checkNumber(row[c], [...path, c], problems)
     if (!reachable(value, rule)) {
       problems.add([...path, c], `is ${value}; ${rule.name} takes ${reach(rule)}`)
     }
     out[offset + c] = value
+    sum += value
+  }
+  // δ = a − y, the softmax and cross-entropy gradient, holds only then
+  if (rule.sumsToOne && problems.list.length === before && Math.abs(sum - 1) > SUM_TOLERANCE) {
+    problems.add(path, `sums to ${sum}; ${rule.name}'s target row must sum to 1 ` +
+      '(one-hot, or class probabilities); or give the class label or index')
   }
 }
+
+/** Allows the rounding of a row of probabilities written in decimal. */
+const SUM_TOLERANCE = 1e-4
 
 function packNumber(
   value: number,
@@ -154,7 +170,9 @@ function labelIndex(
   problems: Problems,
 ): number {
   if (rule.classes === null) {
-    problems.add(path, `is ${describe(name)}; this regression model takes numbers`)
+    const numbers = rule.outputs === 1 ? 'a number' : `a row of ${rule.outputs} numbers`
+    problems.add(path, `is ${describe(name)}; this model has no classes (${rule.name}), ` +
+      `so each target is ${numbers}`)
     return -1
   }
   const index = rule.labels === undefined ? -1 : rule.labels.indexOf(name)
