@@ -204,7 +204,9 @@ describe('the core against the f64 reference', () => {
     await loadCore()
   })
 
-  it.each(Array.from({ length: 14 }, (_, i) => ({ i, ...edgeCase(i) })))(
+  // two cases per output pair, so each pair meets two hidden activations
+  const count = 2 * OUTPUT_PAIRS.length
+  it.each(Array.from({ length: count }, (_, i) => ({ i, ...edgeCase(i) })))(
     'computes outputs and gradients within 1e-5 of the absolute terms: case $i, $rows rows',
     async ({ i, shape, rows }) => {
       const next = mulberry32(100 + i)

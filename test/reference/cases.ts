@@ -24,6 +24,7 @@ export const OUTPUT_PAIRS: { activation: ActivationName; loss: LossName }[] = [
   { activation: 'tanh', loss: 'mse' },
   { activation: 'linear', loss: 'mse' },
   { activation: 'relu', loss: 'mse' },
+  { activation: 'leaky-relu', loss: 'mse' },
 ]
 
 /** Returns the spec shape of an MLP with the given widths and activations. */
