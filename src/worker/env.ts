@@ -19,6 +19,8 @@ export interface Env {
   MAX_ROWS?: string
   MAX_PARAMETERS?: string
   MAX_WORK?: string
+  MAX_CALL_BYTES?: string
+  MAX_OUTPUT_VALUES?: string
   MODEL_CACHE_SECONDS?: string
   KEEP_VERSIONS?: string
 }

@@ -14,6 +14,8 @@ export interface Limits {
   maxRows: number
   maxParameters: number
   maxWork: number
+  maxCallBytes: number
+  maxOutputValues: number
   modelCacheSeconds: number
   keepVersions: number
 }
@@ -28,6 +30,8 @@ export const LIMIT_VARS: Record<keyof Limits, { name: LimitVar; fallback: number
   maxRows: { name: 'MAX_ROWS', fallback: 1024 },
   maxParameters: { name: 'MAX_PARAMETERS', fallback: 500_000 },
   maxWork: { name: 'MAX_WORK', fallback: 200_000_000 },
+  maxCallBytes: { name: 'MAX_CALL_BYTES', fallback: 33_554_432 },
+  maxOutputValues: { name: 'MAX_OUTPUT_VALUES', fallback: 262_144 },
   modelCacheSeconds: { name: 'MODEL_CACHE_SECONDS', fallback: 5 },
   keepVersions: { name: 'KEEP_VERSIONS', fallback: 5 },
 }

@@ -8,6 +8,8 @@
  */
 import type { Rows } from '../core/index.ts'
 import type { Env } from './env.ts'
+import { assertPredictFits } from './limit-checks.ts'
+import type { Limits } from './limits.ts'
 import { networkFor } from './model-cache.ts'
 import { type ModelRecord, unwrap } from './model-record.ts'
 import { ModelStore } from './model-store.ts'
@@ -53,15 +55,19 @@ export async function readWeights(
 export async function predictWith(
   target: ReadTarget,
   x: Rows,
-  maxAgeMs: number,
+  limits: Limits,
 ): Promise<StrongPrediction> {
   const { env, tenant, id } = target
   if (target.consistency !== 'strong') {
     const store = new ModelStore(env.MODELS, tenant)
+    const maxAgeMs = limits.modelCacheSeconds * 1000
     const found = await networkFor(store, tenant, id, maxAgeMs).catch(notFoundAsNull)
-    if (found) return { id, version: found.version, ...found.net.predict(x) }
+    if (found) {
+      assertPredictFits(found.net.spec, x, limits)
+      return { id, version: found.version, ...found.net.predict(x) }
+    }
   }
-  return unwrap(await trainerFor(env, tenant, id).predict({ tenant, id, x }))
+  return unwrap(await trainerFor(env, tenant, id).predict({ tenant, id, x, limits }))
 }
 
 function notFoundAsNull(error: unknown): null {

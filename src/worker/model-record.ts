@@ -3,6 +3,7 @@
  * the model's trainer (a Durable Object).
  */
 import type { Network, Rows } from '../core/index.ts'
+import type { Limits } from './limits.ts'
 import { type ProblemBody, ApiProblem, problem } from './problem.ts'
 
 /** Counts what training has done to a model so far. */
@@ -109,6 +110,7 @@ export interface TrainRequest extends ModelAddress, Preconditions {
   batchSize?: number
   shuffle?: boolean
   maxWork: number
+  maxCallBytes: number
 }
 
 /** Asks a trainer to make a kept version current again, as a new version. */
@@ -119,6 +121,7 @@ export interface RollbackRequest extends ModelAddress, Preconditions {
 /** Asks a trainer to predict from its current state (a strong read). */
 export interface PredictRequest extends ModelAddress {
   x: Rows
+  limits: Limits
 }
 
 /** Answers a change that may have been a replay of an earlier one. */

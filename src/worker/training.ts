@@ -9,7 +9,7 @@ import {
   type TrainResult,
   describeNetwork,
 } from './model-record.ts'
-import { countRows } from './limit-checks.ts'
+import { assertCallFits, countRows } from './limit-checks.ts'
 import { stampVersion } from './model-file.ts'
 import { problem } from './problem.ts'
 
@@ -44,6 +44,9 @@ export function applyBatch(
   request: TrainRequest,
 ): AppliedBatch {
   assertWorkWithin(request, record)
+  const rows = countRows(request.x)
+  const batch = request.batchSize ?? DEFAULT_BATCH
+  assertCallFits(net.spec, { rows, batch, maxCallBytes: request.maxCallBytes })
   const { epochs, batchSize, shuffle } = request
   const options = Object.fromEntries(
     Object.entries({ epochs, batchSize, shuffle }).filter(([, v]) => v !== undefined),

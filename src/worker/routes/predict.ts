@@ -47,7 +47,7 @@ export function predictRoutes() {
     const limits = c.get('limits')
     assertRowsWithin(x, limits)
     const target = { env: c.env, tenant: c.get('tenant'), id, consistency }
-    const out = await predictWith(target, inputRows(x), limits.modelCacheSeconds * 1000)
+    const out = await predictWith(target, inputRows(x), limits)
     c.header('ETag', etag(out.version))
     return c.json(out, 200)
   })

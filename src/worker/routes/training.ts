@@ -66,6 +66,7 @@ export function trainingRoutes() {
       ifMatch: headers['if-match'],
       idempotencyKey: headers['idempotency-key'],
       maxWork: limits.maxWork,
+      maxCallBytes: limits.maxCallBytes,
     })
     modelCache.delete(cacheKey(tenant, id))
     const { value, replayed } = unwrap(outcome)
