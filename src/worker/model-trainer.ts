@@ -10,6 +10,7 @@ import { DurableObject } from 'cloudflare:workers'
 import type { Network, Prediction } from '../core/index.ts'
 import type { Env } from './env.ts'
 import { fingerprint, findEarlier, pruneExpired, rememberAnswer } from './idempotency.ts'
+import { assertPredictFits } from './limit-checks.ts'
 import { readLimits } from './limits.ts'
 import {
   type Applied,
@@ -158,10 +159,11 @@ export class ModelTrainer extends DurableObject<Env> {
   async remove(request: RemoveRequest): Promise<Outcome<null>> {
     const outcome = await settle(() => this.queue.run(async () => {
       const live = this.existing(request)
-      this.live = null
-      this.tombstone = { tenant: live.tenant, id: live.record.id }
+      const tombstone = { tenant: live.tenant, id: live.record.id }
       const alarmAt = this.publisher.changed() ?? this.publisher.nextAlarm ?? Date.now()
-      await writeTombstone(this.ctx.storage, this.tombstone, alarmAt)
+      await writeTombstone(this.ctx.storage, tombstone, alarmAt)
+      this.live = null
+      this.tombstone = tombstone
       return null
     }))
     if (outcome.ok) {
@@ -202,6 +204,7 @@ export class ModelTrainer extends DurableObject<Env> {
         const live = this.existing(request)
         const net = await this.network(live)
         if (this.live !== live) continue
+        assertPredictFits(net.spec, request.x, request.limits)
         return { id: live.record.id, version: live.record.version, ...net.predict(request.x) }
       }
     })
@@ -294,9 +297,11 @@ export class ModelTrainer extends DurableObject<Env> {
     const keep = readLimits(this.env).keepVersions
     const info = versionInfo(next.record, change, next.blob.byteLength, from)
     const { kept, dropped } = keepVersion(next.kept, info, keep)
-    this.live = { ...next, kept }
-    this.tombstone = null
+    const live = { ...next, kept }
     const alarmAt = this.publisher.changed()
-    await writeVersion(this.ctx.storage, { model: this.live, dropped, extra, alarmAt })
+    // stored first: a write that fails leaves the model as it was here too
+    await writeVersion(this.ctx.storage, { model: live, dropped, extra, alarmAt })
+    this.live = live
+    this.tombstone = null
   }
 }

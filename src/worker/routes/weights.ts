@@ -5,7 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { Network } from '../../core/index.ts'
 import { ensureCore } from '../core-loader.ts'
-import { assertParametersWithin } from '../limit-checks.ts'
+import { assertParametersWithin, assertSpecBytesWithin } from '../limit-checks.ts'
 import { cacheKey, modelCache } from '../model-cache.ts'
 import { readWeights } from '../model-reads.ts'
 import { type ModelRecord, unwrap } from '../model-record.ts'
@@ -52,7 +52,7 @@ const putWeights = createRoute({
     201: { description: 'created', headers: ETAG_HEADER, content: modelJson },
     400: problemResponse('not application/octet-stream'),
     412: problemResponse('If-Match names another version, or there is no model yet'),
-    413: problemResponse('over MAX_WEIGHTS_BYTES'),
+    413: problemResponse('over MAX_WEIGHTS_BYTES, or its spec over MAX_SPEC_BYTES'),
     422: problemResponse('not a model file, or over MAX_PARAMETERS'),
     ...COMMON_PROBLEMS,
   },
@@ -95,7 +95,9 @@ export function weightsRoutes() {
     assertBinary(c.req.header('Content-Type'))
     const bytes = new Uint8Array(await c.req.arrayBuffer())
     const net = await readUpload(bytes)
-    assertParametersWithin(net.parameterCount, c.get('limits'), ['body'])
+    const limits = c.get('limits')
+    assertSpecBytesWithin(net.spec, limits, ['body', 'header', 'spec'])
+    assertParametersWithin(net.parameterCount, limits, ['body'])
     const ifMatch = c.req.valid('header')['if-match']
     const trainer = trainerFor(c.env, tenant, id)
     const { record, created } = unwrap(await trainer.replace({ tenant, id, blob: bytes, ifMatch }))
