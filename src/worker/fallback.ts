@@ -24,7 +24,7 @@ function patternOf(path: string): RegExp {
   let pattern = patterns.get(path)
   if (!pattern) {
     const parts = path.split(/:[A-Za-z_]+/).map(escapeRegExp)
-    pattern = new RegExp(`^${parts.join('[^/]+')}/?$`)
+    pattern = new RegExp(`^${parts.join('[^/]+')}$`)
     patterns.set(path, pattern)
   }
   return pattern

@@ -67,6 +67,19 @@ describe('405', () => {
     }
   })
 
+  it('answers a known path with a trailing slash as no route, whatever the method', async () => {
+    await createModel('slashed')
+    const paths = ['/v1/models/', '/v1/models/slashed/', '/v1/models/slashed/predict/']
+    for (const path of paths) {
+      for (const method of ['GET', 'POST']) {
+        const response = await api(path, { method })
+        expect(response.headers.get('Allow')).toBeNull()
+        const problem = await expectProblem(response, 404, [['path']])
+        expect(problem.detail).toBe(`No route matches ${path}; GET /openapi.json lists them all.`)
+      }
+    }
+  })
+
   it('asks for a token before saying which methods a model path takes', async () => {
     const response = await api('/v1/models/methods', { method: 'PATCH' }, null)
     await expectProblem(response, 401, [['headers', 'authorization']])
