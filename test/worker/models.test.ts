@@ -1,6 +1,6 @@
 /**
  * POST/GET /v1/models and GET/DELETE /v1/models/{id}: what each answers,
- * and that every refusal leaves KV as it was.
+ * and that every refusal leaves KV and the model's trainer as they were.
  */
 import { describe, expect, it } from 'vitest'
 import {
@@ -12,10 +12,19 @@ import {
   published,
   send,
   storedModel,
+  trainerCopy,
   trainerState,
   withVars,
 } from './helpers.ts'
 import { BETA_TOKEN } from './tokens.ts'
+
+/** Asserts that neither KV nor the trainer of `tenant`/`id` holds anything. */
+async function expectNothingStored(id: string, tenant = 'acme') {
+  const mine = (key: string) => key.startsWith(`tenant/${tenant}/`) && key.endsWith(`/${id}`)
+  expect((await allKeys()).filter(mine), `KV keys of ${tenant}/${id}`).toEqual([])
+  const { keys } = await trainerCopy(id, tenant)
+  expect(keys, `trainer storage of ${tenant}/${id}`).toEqual([])
+}
 
 describe('POST /v1/models', () => {
   it('creates a model at version 0 with its parameter count', async () => {
@@ -54,63 +63,72 @@ describe('POST /v1/models', () => {
       { units: 8, activation: 'heaviside' },
       { units: 3, activation: 'softmax' },
     ]
-    const response = await send('POST', '/v1/models', { id: 'm', spec: irisSpec({ layers }) })
+    const spec = irisSpec({ layers })
+    const response = await send('POST', '/v1/models', { id: 'step-layer', spec })
     const problem = await expectProblem(response, 422, [['spec', 'layers', 0, 'activation']])
     expect(problem.detail).toMatch(/no gradient/)
     expect(await allKeys()).toEqual(keys)
+    await expectNothingStored('step-layer')
   })
 
   it('refuses an unknown activation and an unknown field', async () => {
     const layers = [{ units: 3, activation: 'swish' }]
     const spec = { ...irisSpec({ layers }), learningrate: 1 }
-    const response = await send('POST', '/v1/models', { id: 'm', spec })
+    const response = await send('POST', '/v1/models', { id: 'swish', spec })
     await expectProblem(response, 422, [
       ['spec', 'layers', 0, 'activation'],
       ['spec', 'learningrate'],
     ])
+    await expectNothingStored('swish')
   })
 
   it('refuses labels that do not match the output units', async () => {
     const response = await send('POST', '/v1/models', {
-      id: 'm',
+      id: 'two-labels',
       spec: irisSpec({ labels: ['a', 'b'] }),
     })
     await expectProblem(response, 422, [['spec', 'labels']])
+    await expectNothingStored('two-labels')
   })
 
   it('refuses a bad id', async () => {
     const response = await send('POST', '/v1/models', { id: 'no spaces', spec: irisSpec() })
     await expectProblem(response, 422, [['id']])
+    await expectNothingStored('no spaces')
   })
 
   it('answers 400 for malformed JSON', async () => {
     const response = await api('/v1/models', {
       method: 'POST',
-      body: '{"id": "m", "spec": ',
+      body: '{"id": "truncated", "spec": ',
       headers: { 'Content-Type': 'application/json' },
     })
     const problem = await expectProblem(response, 400, [['body']])
     expect(problem.type).toBe('urn:edgeprop:problem:malformed-json')
+    await expectNothingStored('truncated')
   })
 
   it('answers 400 for a body that is not JSON', async () => {
     const response = await api('/v1/models', {
       method: 'POST',
-      body: 'id=m',
+      body: `id=form&spec=${encodeURIComponent(JSON.stringify(irisSpec()))}`,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     })
     const problem = await expectProblem(response, 400, [['headers', 'content-type']])
     expect(problem.detail).toMatch(/application\/json/)
+    await expectNothingStored('form')
   })
 
-  it('answers 422 when the body is missing', async () => {
-    const response = await api('/v1/models', { method: 'POST' })
+  it('answers 422 when the body is missing, storing no model of any id', async () => {
+    // beta has no models yet in this file: any key under tenant/beta/ would be this call's
+    const response = await api('/v1/models', { method: 'POST' }, BETA_TOKEN)
     await expectProblem(response, 422, [['spec']])
+    expect((await allKeys()).filter((key) => key.startsWith('tenant/beta/'))).toEqual([])
   })
 
   it('answers 413 for a body over MAX_BODY_BYTES, naming it', async () => {
     const keys = await allKeys()
-    const body = JSON.stringify({ id: 'm', spec: irisSpec() })
+    const body = JSON.stringify({ id: 'big-body', spec: irisSpec() })
     const response = await withVars({ MAX_BODY_BYTES: '64' }, '/v1/models', {
       method: 'POST',
       body,
@@ -119,28 +137,31 @@ describe('POST /v1/models', () => {
     const problem = await expectProblem(response, 413, [['body']])
     expect(problem.detail).toMatch(/MAX_BODY_BYTES = 64/)
     expect(await allKeys()).toEqual(keys)
+    await expectNothingStored('big-body')
   })
 
   it('answers 413 for a spec over MAX_SPEC_BYTES, naming it', async () => {
     const response = await withVars({ MAX_SPEC_BYTES: '100' }, '/v1/models', {
       method: 'POST',
-      body: JSON.stringify({ id: 'm', spec: irisSpec() }),
+      body: JSON.stringify({ id: 'big-spec', spec: irisSpec() }),
       headers: { 'Content-Type': 'application/json' },
     })
     const problem = await expectProblem(response, 413, [['spec']])
     expect(problem.detail).toMatch(/MAX_SPEC_BYTES = 100/)
+    await expectNothingStored('big-spec')
   })
 
   it('answers 422 for a model over MAX_PARAMETERS, naming it', async () => {
     const keys = await allKeys()
     const response = await withVars({ MAX_PARAMETERS: '50' }, '/v1/models', {
       method: 'POST',
-      body: JSON.stringify({ id: 'm', spec: irisSpec() }),
+      body: JSON.stringify({ id: 'many-parameters', spec: irisSpec() }),
       headers: { 'Content-Type': 'application/json' },
     })
     const problem = await expectProblem(response, 422, [['spec']])
     expect(problem.detail).toMatch(/67 parameters, over MAX_PARAMETERS = 50/)
     expect(await allKeys()).toEqual(keys)
+    await expectNothingStored('many-parameters')
   })
 })
 
