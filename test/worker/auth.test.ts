@@ -3,9 +3,21 @@
  * API_TOKENS at all is refused, and tenants never see each other's models.
  */
 import { describe, expect, it } from 'vitest'
+import { Network } from '../../src/core/index.ts'
 import { findTenant, parseTokens } from '../../src/worker/auth.ts'
+import { ensureCore } from '../../src/worker/core-loader.ts'
 import { ApiProblem } from '../../src/worker/problem.ts'
-import { api, createModel, expectProblem, send, withVars } from './helpers.ts'
+import {
+  IRIS_X,
+  IRIS_Y,
+  api,
+  createModel,
+  expectProblem,
+  irisSpec,
+  send,
+  trainerState,
+  withVars,
+} from './helpers.ts'
 import { BETA_TOKEN } from './tokens.ts'
 
 describe('bearer auth', () => {
@@ -29,6 +41,51 @@ describe('bearer auth', () => {
     expect(problem.detail).toMatch(/wrangler secret put API_TOKENS/)
     const health = await withVars({ API_TOKENS: undefined }, '/healthz')
     expect(health.status).toBe(200)
+  })
+
+  it('answers 503 on every route of the OpenAPI document, changing nothing', async () => {
+    await createModel('guarded')
+    await ensureCore()
+    const file = (await Network.create(irisSpec())).toBytes() as Uint8Array<ArrayBuffer>
+    // a request each route would accept, were tokens configured; a route the
+    // document gains fails this test until it is listed here
+    const json = (body: unknown) => ({
+      body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json' },
+    })
+    const valid: Record<string, RequestInit> = {
+      'POST /v1/models': json({ id: 'unguarded', spec: irisSpec() }),
+      'GET /v1/models': {},
+      'GET /v1/models/{id}': {},
+      'DELETE /v1/models/{id}': {},
+      'POST /v1/models/{id}/train-small-batch': json({ x: IRIS_X, y: IRIS_Y }),
+      'POST /v1/models/{id}/predict': json({ x: IRIS_X }),
+      'GET /v1/models/{id}/weights': {},
+      'PUT /v1/models/{id}/weights': {
+        body: file,
+        headers: { 'Content-Type': 'application/octet-stream' },
+      },
+      'GET /v1/models/{id}/versions': {},
+      'POST /v1/models/{id}/rollback': json({ version: 0 }),
+    }
+    const document = (await (await api('/openapi.json', {}, null)).json()) as {
+      paths: Record<string, Record<string, unknown>>
+    }
+    const routes = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
+    expect(routes.sort()).toEqual(Object.keys(valid).sort())
+
+    const before = await trainerState('guarded')
+    for (const route of routes) {
+      const [method, path] = route.split(' ')
+      const url = path.replace('{id}', 'guarded')
+      const response = await withVars({ API_TOKENS: undefined }, url, { method, ...valid[route] })
+      const problem = await expectProblem(response, 503, [])
+      expect(problem.detail, route).toMatch(/wrangler secret put API_TOKENS/)
+    }
+    expect(await trainerState('guarded')).toEqual(before)
+    expect((await trainerState('unguarded')).model).toBeNull()
   })
 
   it('answers 503 for a malformed API_TOKENS without echoing tokens', async () => {
