@@ -33,18 +33,31 @@ beforeAll(async () => {
 })
 
 describe('MAX_BODY_BYTES', () => {
-  const body = JSON.stringify({ x: IRIS_X })
+  // each route, its body, the status at the limit and the model a refusal must not change
+  const bodies = [
+    { route: 'predict', path: PREDICT, id: 'edges', status: 200, body: { x: IRIS_X } },
+    { route: 'train-small-batch', path: TRAIN, id: 'edges', status: 200,
+      body: { x: IRIS_X, y: IRIS_Y } },
+    { route: 'create', path: '/v1/models', id: 'sized', status: 201,
+      body: { id: 'sized', spec: irisSpec() } },
+  ]
 
-  it('accepts a body of exactly the limit and refuses one byte more with 413', async () => {
-    const size = new TextEncoder().encode(body).byteLength
-    const at = await post({ MAX_BODY_BYTES: String(size) }, PREDICT, body)
-    expect(at.status).toBe(200)
-    const over = await post({ MAX_BODY_BYTES: String(size - 1) }, PREDICT, body)
-    const problem = await expectProblem(over, 413, [['body']])
-    expect(problem.detail).toBe(
-      `The body is over MAX_BODY_BYTES = ${size - 1} bytes; send less per call.`,
-    )
-  })
+  it.each(bodies)(
+    'accepts a $route body of exactly the limit and refuses one byte more with 413',
+    async ({ path, body, status, id }) => {
+      const text = JSON.stringify(body)
+      const size = new TextEncoder().encode(text).byteLength
+      const before = await trainerState(id)
+      const over = await post({ MAX_BODY_BYTES: String(size - 1) }, path, text)
+      const problem = await expectProblem(over, 413, [['body']])
+      expect(problem.detail).toBe(
+        `The body is over MAX_BODY_BYTES = ${size - 1} bytes; send less per call.`,
+      )
+      expect(await trainerState(id)).toEqual(before)
+      const at = await post({ MAX_BODY_BYTES: String(size) }, path, text)
+      expect(at.status).toBe(status)
+    },
+  )
 })
 
 describe('MAX_ROWS', () => {
@@ -110,6 +123,7 @@ describe('MAX_PARAMETERS', () => {
       })
     expect((await upload(bytes.byteLength, 'bytes-at')).status).toBe(201)
     await expectProblem(await upload(bytes.byteLength - 1, 'bytes-over'), 413, [['body']])
+    expect((await trainerState('bytes-over')).model).toBeNull()
   })
 })
 
