@@ -52,16 +52,21 @@ export function fromZodError(error: ZodError, target: string): ApiProblem {
 
 /**
  * Lists zod issues as fields. For a union that failed every branch, keeps
- * the branch that came closest (fewest issues), so `x` given as rows reports
- * `x[3][1]` rather than "not a single row either".
+ * the closest branch that took the value's type (fewest issues), so `y`
+ * given as rows reports `y[3][1]` rather than "not a single label either";
+ * when every branch refused the value as a whole, the union's own message
+ * names them all.
  */
 function flattenIssues(issues: IssueLike[], base: Path): ProblemField[] {
   const fields: ProblemField[] = []
   for (const issue of issues) {
     const path = [...base, ...issue.path.map(toPathPart)]
     const branches = issue.errors?.filter((branch) => branch.length > 0) ?? []
-    if (issue.code === 'invalid_union' && branches.length > 0) {
-      const closest = branches.reduce((a, b) => (b.length < a.length ? b : a))
+    // a branch whose issues lie inside the value took its type; when none
+    // did, the value itself is wrong and the union's message says what fits
+    const inside = branches.filter((branch) => branch.some((i) => i.path.length > 0))
+    if (issue.code === 'invalid_union' && inside.length > 0) {
+      const closest = inside.reduce((a, b) => (b.length < a.length ? b : a))
       fields.push(...flattenIssues(closest, path))
       continue
     }

@@ -9,8 +9,8 @@ import { type Rows, toF32Rows } from '../core/index.ts'
 import { fromZodError } from './error-mapping.ts'
 
 const Row = z.array(z.number()).min(1)
-// rows first: when both cases fail alike, the rows' issues name the value
-const ShapedRows = z.strictObject({ x: z.union([z.array(Row).min(1), Row]) })
+const OneRow = z.strictObject({ x: Row })
+const ManyRows = z.strictObject({ x: z.array(Row).min(1) })
 
 /**
  * Returns `x` as rows a network takes: packed as f32 when every value is
@@ -22,7 +22,10 @@ const ShapedRows = z.strictObject({ x: z.union([z.array(Row).min(1), Row]) })
 export function inputRows(x: unknown): Rows {
   const packed = toF32Rows(x)
   if (packed) return packed
-  const result = ShapedRows.safeParse({ x })
+  // a list that holds a list is rows, as the network reads it; so each
+  // value at fault is named, not the row that holds it
+  const rows = Array.isArray(x) && x.some(Array.isArray)
+  const result = (rows ? ManyRows : OneRow).safeParse({ x })
   if (!result.success) throw fromZodError(result.error, 'json')
   return result.data.x
 }

@@ -65,7 +65,10 @@ const Rows = z
     anyOf: [{ type: 'array', items: ROW_DOC, minItems: 1 }, ROW_DOC],
     example: [[5.1, 3.5, 1.4, 0.2]],
   })
-const Target = z.union([z.string(), z.number(), z.array(z.number()).min(1)])
+const TARGET_KINDS = 'a class label, a class index, a number, or a row of numbers'
+const Target = z.union([z.string(), z.number(), z.array(z.number()).min(1)], {
+  error: `expected ${TARGET_KINDS}`,
+})
 
 /** Caps epochs per call, as the library does (its MAX_EPOCHS). */
 export const MAX_EPOCHS = 100_000
@@ -76,7 +79,9 @@ export const MAX_BATCH_SIZE = 2 ** 31 - 1
 export const TrainBody = z
   .strictObject({
     x: Rows,
-    y: z.union([z.array(Target).min(1), z.string(), z.number()]).openapi({
+    y: z.union([z.array(Target).min(1), z.string(), z.number()], {
+      error: `expected one target per row (${TARGET_KINDS}), or one for a single row`,
+    }).openapi({
       description: 'labels, class indices, one-hot rows or regression targets',
       example: ['setosa'],
     }),

@@ -67,6 +67,24 @@ describe('train-small-batch', () => {
     await refused({ x, y: ['setosa', 'setosa'] }, 422, [['x', 1, 2]])
   })
 
+  it('names every value at fault in a row, not the row that holds them', async () => {
+    const problem = await refused({ x: [['1', '2', 3, 4]], y: ['setosa'] }, 422, [
+      ['x', 0, 0], ['x', 0, 1],
+    ])
+    expect(problem.errors.map((e) => e.message)).toEqual([
+      'x[0][0]: expected number, received string',
+      'x[0][1]: expected number, received string',
+    ])
+  })
+
+  it('says which kinds of target fit when one fits none, and names a bad value inside', async () => {
+    const kinds = 'a class label, a class index, a number, or a row of numbers'
+    const none = await refused({ x: [IRIS_X[0]], y: [null] }, 422, [['y', 0]])
+    expect(none.errors[0].message).toBe(`y[0]: expected ${kinds}`)
+    const inside = await refused({ x: [IRIS_X[0]], y: [[1, 'a', 0]] }, 422, [['y', 0, 1]])
+    expect(inside.errors[0].message).toBe('y[0][1]: expected number, received string')
+  })
+
   it('refuses an unknown label', async () => {
     const problem = await refused({ x: IRIS_X.slice(0, 2), y: ['setosa', 'rose'] }, 422, [
       ['y', 1],
