@@ -94,6 +94,14 @@ export function checkStoredArrays(
       state[name] = data
     }
   }
+  for (const name of arrays.keys()) {
+    if (name in lengths) continue
+    details.push({
+      path: ['arrays', name],
+      message: `model has an array '${name}' that edgeprop does not write; the file was ` +
+        'edited or written by other software: export the model again',
+    })
+  }
   if (details.length === 0) details.push(...checkSigns(state as StateArrays, spec))
   if (details.length > 0) throw new EdgepropError('invalid-model', details)
   return state as StateArrays

@@ -58,6 +58,14 @@ describe('stored state invariants', () => {
     expect(error.message).toContain("Adam's second moment of parameter 2, is -1")
   })
 
+  test('refuses an array that edgeprop does not write, rather than keep and serve it', async () => {
+    const extra = tamper(bytes, (_, a) => { a.notes = new Float32Array([1, 2]) })
+    const error = await loadRefusal(extra)
+    expect(error.errors).toEqual([{ path: ['arrays', 'notes'], message:
+      "model has an array 'notes' that edgeprop does not write; the file was edited or " +
+      'written by other software: export the model again' }])
+  })
+
   const defaults: [string, (header: Header) => void, (string | number)[]][] = [
     ['an optimizer default', (h) => delete optimizerOf(h).beta2, ['optimizer', 'beta2']],
     ['nesterov', (h) => delete optimizerOf(h).nesterov, ['optimizer', 'nesterov']],
