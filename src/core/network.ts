@@ -136,7 +136,8 @@ export class Network {
     const steps = core.lastSteps()
     try {
       const { loss, accuracy } = this.#evaluateLoaded(inputs)
-      return { lossBefore, lossAfter: loss, accuracy, steps, epochs }
+      const scored = accuracy === undefined ? {} : { accuracy }
+      return { lossBefore, lossAfter: loss, ...scored, steps, epochs }
     } catch (error) {
       core.restoreState()
       throw grownTooLarge(this.spec, error)

@@ -171,7 +171,11 @@ function packRow(
   }
   if (row.length !== width) {
     const values = row.length === 1 ? 'value' : 'values'
-    problems.add(path, `has ${row.length} ${values}; the model takes ${width}`)
+    // a flat list for a one-input model is most likely rows of one value
+    const hint = width === 1 && path.length === 1
+      ? `; to send ${row.length} rows of one value, give x as [[${row[0]}], …]`
+      : ''
+    problems.add(path, `has ${row.length} ${values}; the model takes ${width}${hint}`)
     return
   }
   for (let c = 0; c < width; c++) {

@@ -135,6 +135,30 @@ describe('training', () => {
     expect(net.stats).toEqual({ samplesSeen: 20, steps: 7, epochs: 4 })
   })
 
+  test('reports no accuracy for regression, not even an undefined one', async () => {
+    const net = await Network.create({
+      kind: 'mlp', inputs: 1, seed: 2, loss: 'mse',
+      layers: [{ units: 1, activation: 'linear' }],
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+    })
+    const fit = net.train([[1], [2]], [2, 4])
+    expect(Object.keys(fit)).not.toContain('accuracy')
+    expect(Object.keys(net.evaluate([[1]], [2]))).toEqual(['loss'])
+  })
+
+  test('suggests rows of one value when a one-input model gets a flat list', async () => {
+    const net = await Network.create({
+      kind: 'mlp', inputs: 1, seed: 2, loss: 'mse',
+      layers: [{ units: 1, activation: 'linear' }],
+      optimizer: { name: 'sgd', learningRate: 0.1 },
+    })
+    expect(thrown(() => net.predict([1.5, 2, 3])).errors).toEqual([{
+      path: ['x'],
+      message: 'x has 3 values; the model takes 1; to send 3 rows of one value, ' +
+        'give x as [[1.5], …]',
+    }])
+  })
+
   test('reports losses and accuracy from evaluate on the same rows', async () => {
     const net = await Network.create(irisLike)
     const before = net.evaluate(x, y)
