@@ -8,7 +8,7 @@ import { Network } from '../../src/core/index.ts'
 import { ensureCore } from '../../src/worker/core-loader.ts'
 import { allKeys, expectProblem, trainerState, withVars } from './helpers.ts'
 
-let file: Uint8Array
+let file: Uint8Array<ArrayBuffer>
 let specBytes: number
 
 beforeAll(async () => {
@@ -19,7 +19,7 @@ beforeAll(async () => {
     kind: 'perceptron', inputs: 2, outputs: 600, activation: 'heaviside',
     learningRate: 1, seed: 4, labels,
   })
-  file = net.toBytes()
+  file = net.toBytes() as Uint8Array<ArrayBuffer>
   specBytes = new TextEncoder().encode(JSON.stringify(net.spec)).byteLength
 })
 
