@@ -138,7 +138,7 @@ export class ModelTrainer extends DurableObject<Env> {
   async replace(request: ReplaceRequest): Promise<Outcome<Replaced>> {
     return settle(() => this.queue.run(async () => {
       const previous = this.live
-      assertIfMatch(request.ifMatch, previous ? previous.record.version : null)
+      assertIfMatch(request.ifMatch, previous ? previous.record.version : null, true)
       const version = previous ? previous.record.version + 1 : 0
       const blob = stampVersion(request.blob, version)
       const net = await decode(blob)

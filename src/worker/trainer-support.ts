@@ -31,8 +31,12 @@ export async function decode(blob: Uint8Array): Promise<Network> {
 }
 
 /** Throws the 412 problem when If-Match fails (version null: no model). */
-export function assertIfMatch(header: string | undefined, version: number | null): void {
-  const failed = checkIfMatch(header, version)
+export function assertIfMatch(
+  header: string | undefined,
+  version: number | null,
+  creates = false,
+): void {
+  const failed = checkIfMatch(header, version, creates)
   if (failed) throw new ApiProblem(failed)
 }
 

@@ -14,16 +14,18 @@ export function etag(version: number): string {
  * is no model); returns a 412 problem when it fails, or undefined when the
  * change may go. As RFC 9110 asks: `*` matches any current model, a list
  * of `"N"` tags matches by strong comparison (so `W/"N"` never matches),
- * and no tag matches a model that does not exist.
+ * and no tag matches a model that does not exist (`creates`: the change
+ * would have made it, so leaving If-Match out is the fix).
  */
 export function checkIfMatch(
   header: string | undefined,
   version: number | null,
+  creates = false,
 ): ProblemBody | undefined {
   if (header === undefined) return undefined
   const tags = header.split(',').map((tag) => tag.trim())
   if (version !== null && (tags.includes('*') || tags.includes(etag(version)))) return undefined
-  return problemBody('precondition-failed', failure(header, tags, version), [
+  return problemBody('precondition-failed', failure(header, tags, version, creates), [
     {
       path: ['headers', 'if-match'],
       message: version === null ? 'expected no If-Match' : `expected ${etag(version)}`,
@@ -31,10 +33,12 @@ export function checkIfMatch(
   ])
 }
 
-function failure(header: string, tags: string[], version: number | null): string {
+function failure(
+  header: string, tags: string[], version: number | null, creates: boolean,
+): string {
   if (version === null) {
-    return `If-Match is ${header} but there is no such model; leave If-Match out ` +
-      'to create it, or check the id.'
+    const fix = creates ? 'leave If-Match out to create it, or check the id' : 'check the id'
+    return `If-Match is ${header} but there is no such model; ${fix}.`
   }
   const weak = tags.some((tag) => tag.startsWith('W/'))
   const why = weak ? ' (a weak tag W/"N" never matches: If-Match compares strongly)' : ''

@@ -117,11 +117,14 @@ describe('If-Match', () => {
     const train = await send('POST', '/v1/models/absent/train-small-batch', {
       x: IRIS_X, y: IRIS_Y,
     }, undefined, { 'If-Match': '"0"' })
-    await expectProblem(train, 412, [['headers', 'if-match']])
+    const trained = await expectProblem(train, 412, [['headers', 'if-match']])
+    // only an upload would have made the model: elsewhere the id is the fix
+    expect(trained.detail).toBe('If-Match is "0" but there is no such model; check the id.')
     const remove = await api('/v1/models/absent', {
       method: 'DELETE', headers: { 'If-Match': '*' },
     })
-    await expectProblem(remove, 412, [['headers', 'if-match']])
+    const removed = await expectProblem(remove, 412, [['headers', 'if-match']])
+    expect(removed.detail).toBe('If-Match is * but there is no such model; check the id.')
     expect((await trainerState('absent')).model).toBeNull()
     expect(await storedModel('absent')).toEqual({ meta: null, blob: null })
   })
