@@ -8,18 +8,22 @@
 // Settings, for tests and for running a second copy beside the first:
 //   EDGEPROP_PORT         port to listen on (8787)
 //   EDGEPROP_PERSIST_TO   where local state lives (.wrangler/state)
+//   EDGEPROP_DEV_VARS     the file that holds the local token (.dev.vars);
+//                         written when missing, and handed to wrangler
 //   EDGEPROP_API_TOKENS   tokens to use instead of .dev.vars, which is then
 //                         neither read nor written
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const port = process.env.EDGEPROP_PORT ?? '8787'
 const persistTo = process.env.EDGEPROP_PERSIST_TO ?? '.wrangler/state'
-const devVars = join(root, '.dev.vars')
+const devVars = resolve(root, process.env.EDGEPROP_DEV_VARS ?? '.dev.vars')
+// how messages name it: relative to the project when it is inside
+const devVarsName = relative(root, devVars).startsWith('..') ? devVars : relative(root, devVars)
 
 /** Builds the wasm core when it has not been built yet. */
 function ensureCore() {
@@ -43,18 +47,20 @@ function localToken() {
   if (!existsSync(devVars)) {
     const token = randomBytes(24).toString('base64url')
     writeFileSync(devVars, `API_TOKENS=local:${token}\n`, { mode: 0o600 })
-    console.log('Wrote .dev.vars with a new local token (it is gitignored).')
+    console.log(`Wrote ${devVarsName} with a new local token (.dev.vars is gitignored).`)
     return token
   }
   const line = readFileSync(devVars, 'utf8')
     .split('\n')
     .find((text) => text.startsWith('API_TOKENS='))
   if (!line) {
-    console.error('.dev.vars has no API_TOKENS= line; add API_TOKENS=local:<token> or delete it')
+    console.error(
+      `${devVarsName} has no API_TOKENS= line; add API_TOKENS=local:<token> or delete it`,
+    )
     process.exit(1)
   }
   const tokens = line.slice('API_TOKENS='.length).replace(/^["']|["']$/g, '')
-  checkTokens(tokens, '.dev.vars')
+  checkTokens(tokens, devVarsName)
   return firstToken(tokens)
 }
 
@@ -77,7 +83,7 @@ function checkTokens(tokens, source) {
     if (problem === null) return
     console.error(
       `${source}: API_TOKENS entry ${index + 1} ${problem}. The API would answer 503 ` +
-        'to every model route. Use a longer token (delete .dev.vars to get a random one).',
+        `to every model route. Use a longer token (delete ${devVarsName} to get a random one).`,
     )
     process.exit(1)
   })
@@ -105,4 +111,5 @@ const base = `http://127.0.0.1:${port}`
 console.log(`\nedgeprop API on ${base}  (docs: ${base}/docs)`)
 console.log(`Bearer token: ${token}`)
 console.log(`Try: curl -s ${base}/v1/models -H "Authorization: Bearer ${token}"\n`)
-runWrangler(given ? ['--var', `API_TOKENS:${given}`] : [])
+// wrangler reads the very file the token came from, wherever it lives
+runWrangler(given ? ['--var', `API_TOKENS:${given}`] : ['--env-file', devVars])

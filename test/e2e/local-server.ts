@@ -61,20 +61,30 @@ function stopGroup(child: ChildProcess): Promise<void> {
   })
 }
 
-/** Runs `npm start` on a free port and resolves once /healthz answers. */
-export async function startLocalServer(tenant = 'e2e', timeoutMs = 90_000): Promise<LocalServer> {
+/** Describes `npm start` running without a token of ours: what it prints decides. */
+export type NpmStart = Omit<LocalServer, 'token'>
+
+/**
+ * Runs `npm start` on a free port, with its own state directory and the
+ * settings in `env` (EDGEPROP_API_TOKENS is left out unless `env` names
+ * it), and resolves once /healthz answers.
+ */
+export async function startNpmStart(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<NpmStart> {
   const port = await freePort()
   const state = mkdtempSync(join(tmpdir(), 'edgeprop-e2e-'))
-  const token = randomBytes(18).toString('base64url')
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
+      EDGEPROP_API_TOKENS: undefined,
       EDGEPROP_PORT: String(port),
       EDGEPROP_PERSIST_TO: state,
-      EDGEPROP_API_TOKENS: `${tenant}:${token}`,
+      ...env,
     },
   })
   let output = ''
@@ -91,5 +101,12 @@ export async function startLocalServer(tenant = 'e2e', timeoutMs = 90_000): Prom
     await stop()
     throw error
   }
-  return { base, token, output: () => output, stop }
+  return { base, output: () => output, stop }
+}
+
+/** Runs `npm start` on a free port with a fresh token for `tenant`. */
+export async function startLocalServer(tenant = 'e2e', timeoutMs = 90_000): Promise<LocalServer> {
+  const token = randomBytes(18).toString('base64url')
+  const started = await startNpmStart({ EDGEPROP_API_TOKENS: `${tenant}:${token}` }, timeoutMs)
+  return { ...started, token }
 }
