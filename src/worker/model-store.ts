@@ -52,7 +52,7 @@ export class ModelStore {
       page = await this.kv.list<ModelSummary>({ prefix, limit, cursor })
     } catch {
       throw problem('invalid-request', 'cursor is not one this API returned.', [
-        { path: ['cursor'], message: 'pass the cursor of the previous page as is' },
+        { path: ['query', 'cursor'], message: 'pass the cursor of the previous page as is' },
       ])
     }
     const models = page.keys.map(
