@@ -19,22 +19,36 @@ export function crc32(bytes: Uint8Array, end: number): number {
   let crc = 0xffffffff
   let i = 0
 
-  // eight bytes a step: the first four fold in the running CRC
+  // eight bytes a step, read as two little-endian words where they can be
+  // (a word read is a quarter of the work of four byte reads)
+  const steps = Math.floor(end / SLICES)
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset, 2 * steps)
+    for (let w = 0; w < 2 * steps; w += 2) crc = step(t, crc ^ words[w], words[w + 1])
+    i = steps * SLICES
+  }
   for (; i + SLICES <= end; i += SLICES) {
-    const low = crc ^
-      (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24))
+    const low =
+      bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)
     const high =
       bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24)
-    crc =
-      t[1792 + (low & 0xff)] ^ t[1536 + ((low >>> 8) & 0xff)] ^
-      t[1280 + ((low >>> 16) & 0xff)] ^ t[1024 + (low >>> 24)] ^
-      t[768 + (high & 0xff)] ^ t[512 + ((high >>> 8) & 0xff)] ^
-      t[256 + ((high >>> 16) & 0xff)] ^ t[high >>> 24]
+    crc = step(t, crc ^ low, high)
   }
 
   // the last bytes one at a time
   for (; i < end; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8)
   return (crc ^ 0xffffffff) >>> 0
+}
+
+/** Tells whether this machine stores an i32 little-endian, as the loop reads bytes. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+// one step of eight bytes: `low` holds the first four folded into the CRC
+function step(t: Uint32Array, low: number, high: number): number {
+  return t[1792 + (low & 0xff)] ^ t[1536 + ((low >>> 8) & 0xff)] ^
+    t[1280 + ((low >>> 16) & 0xff)] ^ t[1024 + (low >>> 24)] ^
+    t[768 + (high & 0xff)] ^ t[512 + ((high >>> 8) & 0xff)] ^
+    t[256 + ((high >>> 16) & 0xff)] ^ t[high >>> 24]
 }
 
 // table 0 is the classic one; table s extends table s − 1 by a zero byte

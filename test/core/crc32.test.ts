@@ -32,6 +32,11 @@ describe('crc32', () => {
     },
   )
 
+  test.each([1, 2, 3])('matches node:zlib on bytes %i past a word boundary', (skip) => {
+    const bytes = bytesOf(1037, skip).subarray(skip)
+    expect(crc32(bytes, bytes.length)).toBe(zlibCrc32(bytes))
+  })
+
   test('reads only bytes[0..end), as a model file\'s own checksum needs', () => {
     const bytes = bytesOf(1029, 3)
     expect(crc32(bytes, 1025)).toBe(zlibCrc32(bytes.subarray(0, 1025)))
