@@ -4,7 +4,7 @@
  * system; the other measurements; and each target, met or missed.
  */
 import { allTasks } from './tasks.ts'
-import { checkTargets, rateOf, ratioOf, type RunNumbers } from './targets.ts'
+import { checkTargets, ownCpuMs, rateOf, ratioOf, type RunNumbers } from './targets.ts'
 
 const SYSTEMS = ['edgeprop', 'tfjs-wasm', 'tfjs-cpu', 'plain-ts']
 const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'plain-ts']
@@ -67,10 +67,17 @@ function otherTable(run: RunNumbers): string {
   ]
   const workerd = run.workerd
   if (workerd && 'trainCpuMs' in workerd) {
-    rows.push(['workerd CPU, train-small-batch 64 rows 784-128-10',
-      `${ms(workerd.trainCpuMs)} ms`])
-    rows.push(['workerd CPU, warm predict 1 row 784-128-10', `${ms(workerd.predictCpuMs)} ms`])
-    rows.push(['workerd CPU, GET /v1/models/:id (request floor)', `${ms(workerd.floorCpuMs)} ms`])
+    const calls = [
+      ['train', 'train-small-batch 64 rows 784-128-10'],
+      ['predict', 'warm predict 1 row 784-128-10'],
+      ['floor', 'GET /v1/models/:id (request floor)'],
+    ] as const
+    for (const [call, name] of calls) {
+      const process = workerd[`${call}CpuMs`]
+      const empty = workerd.emptyWorker[`${call}CpuMs`]
+      rows.push([`workerd CPU, ${name}: the Worker's own (process less empty Worker)`,
+        `${ms(ownCpuMs(workerd, call))} ms (${ms(process)} less ${ms(empty)})`])
+    }
   } else {
     rows.push(['workerd', workerd ? `not measured: ${workerd.error}` : 'skipped'])
   }

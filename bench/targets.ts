@@ -15,6 +15,14 @@ export interface WorkerdResult {
   /** Where the isolate's samples fell during each kind of request. */
   profiles: { train: ProfileShares; predict: ProfileShares }
   calls: { train: number; predict: number; floor: number }
+  /** The same requests answered by an empty Worker: what any request costs. */
+  emptyWorker: { trainCpuMs: number; predictCpuMs: number; floorCpuMs: number }
+}
+
+/** Returns the Worker's own CPU for a call: the process's, less an empty Worker's. */
+export function ownCpuMs(numbers: WorkerdResult, call: 'train' | 'predict' | 'floor'): number {
+  const key = `${call}CpuMs` as const
+  return numbers[key] - numbers.emptyWorker[key]
 }
 
 /** Holds what a run measured, keyed by system name. */
@@ -72,11 +80,13 @@ function limitCheck(target: string, value: number | undefined, limit: number, un
   }
 }
 
+// judged on the Worker's own CPU, which is what Workers bills
 function workerdChecks(run: RunNumbers): TargetCheck[] {
   const numbers = run.workerd && 'trainCpuMs' in run.workerd ? run.workerd : undefined
+  const own = (call: 'train' | 'predict') => (numbers ? ownCpuMs(numbers, call) : undefined)
   return [
-    limitCheck('workerd: 64-row train call < 10 ms CPU', numbers?.trainCpuMs, 10, 'ms'),
-    limitCheck('workerd: warm 1-row predict < 1 ms CPU', numbers?.predictCpuMs, 1, 'ms'),
+    limitCheck('workerd: 64-row train call < 10 ms CPU', own('train'), 10, 'ms'),
+    limitCheck('workerd: warm 1-row predict < 1 ms CPU', own('predict'), 1, 'ms'),
   ]
 }
 

@@ -9,7 +9,12 @@
  * auth, JSON, the Durable Object, and the local KV and storage simulators
  * that run in the same process (an upper bound on what Workers would bill).
  * A second run under V8's sampling profiler says where the time goes.
- * Linux only.
+ *
+ * The same requests then go to an empty Worker, run the same way, that
+ * reads each body and answers a few bytes: what workerd, Miniflare's own
+ * entry worker and the loopback HTTP cost per request whatever the Worker
+ * does. Workers bills the isolate's own CPU, so the Worker's share is the
+ * difference. Linux only.
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -158,39 +163,82 @@ function trainBody(): string {
   return JSON.stringify({ x, y, epochs: 1, batchSize: 64, shuffle: false })
 }
 
-async function measureServer(server: Server, quick: boolean): Promise<WorkerdResult> {
+/** The bodies and paths of the three kinds of call, the same for both Workers. */
+interface Calls {
+  train: () => Promise<void>
+  predict: () => Promise<void>
+  floor: () => Promise<void>
+  counts: { train: number; predict: number; floor: number }
+}
+
+function callsOf(server: Server, quick: boolean): Calls {
+  const model = `/v1/models/${MODEL_ID}`
+  const body = trainBody()
+  const row = JSON.stringify({ x: JSON.parse(body).x[0] })
+  return {
+    train: () => call(server, `${model}/train-small-batch`, body),
+    predict: () => call(server, `${model}/predict`, row),
+    floor: () => call(server, model),
+    counts: { train: quick ? 8 : 30, predict: quick ? 50 : 300, floor: quick ? 50 : 300 },
+  }
+}
+
+// warms each call up, then measures its CPU per call
+async function cpuOf(calls: Calls) {
+  const pids = workerdPids()
+  if (pids.length === 0) throw new Error('found no workerd process started by Miniflare')
+  for (let i = 0; i < 10; i++) await calls.train()
+  for (let i = 0; i < 30; i++) await Promise.all([calls.predict(), calls.floor()])
+  return {
+    trainCpuMs: await cpuPerCall(pids, calls.counts.train, calls.train),
+    predictCpuMs: await cpuPerCall(pids, calls.counts.predict, calls.predict),
+    floorCpuMs: await cpuPerCall(pids, calls.counts.floor, calls.floor),
+  }
+}
+
+async function measureServer(server: Server, quick: boolean) {
   const network = NETWORKS.wide
   const spec = {
     kind: 'mlp', inputs: network.inputs, layers: network.layers, loss: network.loss,
     optimizer: { name: 'sgd', learningRate: network.learningRate }, seed: 1,
   }
   await call(server, '/v1/models', JSON.stringify({ id: MODEL_ID, spec }))
-  const pids = workerdPids()
-  if (pids.length === 0) throw new Error('found no workerd process started by Miniflare')
-
-  const model = `/v1/models/${MODEL_ID}`
-  const body = trainBody()
-  const row = JSON.stringify({ x: JSON.parse(body).x[0] })
-  const calls = { train: quick ? 8 : 30, predict: quick ? 50 : 300, floor: quick ? 50 : 300 }
-  const train = () => call(server, `${model}/train-small-batch`, body)
-  const predict = () => call(server, `${model}/predict`, row)
-  const floor = () => call(server, model)
-  for (let i = 0; i < 10; i++) await train()
-  for (let i = 0; i < 30; i++) await Promise.all([predict(), floor()])
-  const cpu = {
-    trainCpuMs: await cpuPerCall(pids, calls.train, train),
-    predictCpuMs: await cpuPerCall(pids, calls.predict, predict),
-    floorCpuMs: await cpuPerCall(pids, calls.floor, floor),
-  }
+  const calls = callsOf(server, quick)
+  const cpu = await cpuOf(calls)
   const inspector = await Inspector.connect(server.inspectorPort, 'edgeprop')
   try {
     const profiles = {
-      train: await inspector.profile(calls.train, train),
-      predict: await inspector.profile(calls.predict, predict),
+      train: await inspector.profile(calls.counts.train, calls.train),
+      predict: await inspector.profile(calls.counts.predict, calls.predict),
     }
-    return { ...cpu, profiles, calls }
+    return { ...cpu, profiles, calls: calls.counts }
   } finally {
     inspector.close()
+  }
+}
+
+// a Worker that reads each request's body and answers a few bytes
+const EMPTY_WORKER = `export default {
+  async fetch(request) {
+    const body = await request.arrayBuffer()
+    return new Response(JSON.stringify({ bytes: body.byteLength }), {
+      headers: { 'content-type': 'application/json' },
+    })
+  },
+}`
+
+// the same calls answered by the empty Worker, in a Miniflare of its own
+async function measureEmptyWorker(token: string, quick: boolean) {
+  const miniflare = new Miniflare(convertV4MiniflareOptions({
+    name: 'empty', port: 0, modules: true, script: EMPTY_WORKER,
+    compatibilityDate: '2026-10-01',
+  } as Parameters<typeof convertV4MiniflareOptions>[0]))
+  try {
+    const url = await miniflare.ready
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+    return await cpuOf(callsOf({ base: url.origin, headers, inspectorPort: 0 }, quick))
+  } finally {
+    await miniflare.dispose()
   }
 }
 
@@ -208,7 +256,10 @@ export async function measureWorkerd(quick: boolean): Promise<WorkerdResult> {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       inspectorPort,
     }
-    return await measureServer(server, quick)
+    const measured = await measureServer(server, quick)
+    await miniflare.dispose()
+    miniflare = undefined
+    return { ...measured, emptyWorker: await measureEmptyWorker(token, quick) }
   } finally {
     await miniflare?.dispose()
     rmSync(outdir, { recursive: true, force: true })
