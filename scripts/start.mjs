@@ -6,7 +6,7 @@
 // 127.0.0.1 with KV and Durable Object state kept on disk. Works offline.
 //
 // Settings, for tests and for running a second copy beside the first:
-//   EDGEPROP_PORT         port to listen on (8787)
+//   --port N, or EDGEPROP_PORT=N   port to listen on (8787)
 //   EDGEPROP_PERSIST_TO   where local state lives (.wrangler/state)
 //   EDGEPROP_DEV_VARS     the file that holds the local token (.dev.vars);
 //                         written when missing, and handed to wrangler
@@ -17,13 +17,31 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const port = process.env.EDGEPROP_PORT ?? '8787'
+const port = portOf()
 const persistTo = process.env.EDGEPROP_PERSIST_TO ?? '.wrangler/state'
 const devVars = resolve(root, process.env.EDGEPROP_DEV_VARS ?? '.dev.vars')
 // how messages name it: relative to the project when it is inside
 const devVarsName = relative(root, devVars).startsWith('..') ? devVars : relative(root, devVars)
+
+/** Reads the port from `--port N` (npm start -- --port N), EDGEPROP_PORT or 8787. */
+function portOf() {
+  let values
+  try {
+    ;({ values } = parseArgs({ options: { port: { type: 'string' } } }))
+  } catch (error) {
+    console.error(`npm start: ${error.message}; the one option is --port <number>`)
+    process.exit(1)
+  }
+  const port = values.port ?? process.env.EDGEPROP_PORT ?? '8787'
+  if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    console.error(`npm start: the port is "${port}"; give a whole number from 1 to 65535`)
+    process.exit(1)
+  }
+  return port
+}
 
 /** Builds the wasm core when it has not been built yet. */
 function ensureCore() {

@@ -117,6 +117,7 @@ export function requireTenant(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const pairs = readTokens(c.env.API_TOKENS)
     const guard = bearerAuth<AppEnv>({
+      realm: 'edgeprop',
       verifyToken: async (token, ctx) => {
         const tenant = await findTenant(pairs, token)
         if (tenant !== undefined) ctx.set('tenant', tenant)

@@ -123,8 +123,8 @@ export class ModelTrainer extends DurableObject<Env> {
     const payload = { version: request.version }
     return this.once('rollback', request, payload, async (): Promise<Step<ModelRecord>> => {
       const live = this.existing(request)
-      const info = findKept(live.kept, request.version, readLimits(this.env).keepVersions)
       const { id, version, createdAt } = live.record
+      const info = findKept(live.kept, request.version, readLimits(this.env).keepVersions, id)
       const kept = await readVersionBlob(this.ctx.storage, info)
       const blob = stampVersion(kept, version + 1)
       const net = await decode(blob)

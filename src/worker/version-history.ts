@@ -44,12 +44,13 @@ export function findKept(
   kept: readonly VersionInfo[],
   version: number,
   keep: number,
+  id: string,
 ): VersionInfo {
   const found = kept.find((info) => info.version === version)
   if (found) return found
   const list = kept.map((info) => info.version).join(', ')
   const detail =
     `version ${version} is not kept; this model keeps versions ${list} ` +
-    `(the last KEEP_VERSIONS = ${keep}). GET /v1/models/{id}/versions lists them.`
+    `(the last KEEP_VERSIONS = ${keep}). GET /v1/models/${id}/versions lists them.`
   throw problem('invalid-request', detail, [{ path: ['version'], message: detail }])
 }

@@ -41,7 +41,10 @@ function failure(
     return `If-Match is ${header} but there is no such model; ${fix}.`
   }
   const weak = tags.some((tag) => tag.startsWith('W/'))
-  const why = weak ? ' (a weak tag W/"N" never matches: If-Match compares strongly)' : ''
+  const bare = tags.some((tag) => tag !== '*' && !/^(W\/)?".*"$/.test(tag))
+  const why = weak
+    ? ' (a weak tag W/"N" never matches: If-Match compares strongly)'
+    : bare ? ' (an entity tag is quoted: If-Match: "N", not If-Match: N)' : ''
   return `If-Match is ${header} but the model is at version ${version} ` +
     `(ETag ${etag(version)})${why}; fetch it again, then retry with ` +
     `If-Match: ${etag(version)}.`

@@ -67,22 +67,25 @@ export type NpmStart = Omit<LocalServer, 'token'>
 /**
  * Runs `npm start` on a free port, with its own state directory and the
  * settings in `env` (EDGEPROP_API_TOKENS is left out unless `env` names
- * it), and resolves once /healthz answers.
+ * it), and resolves once /healthz answers. The port goes in EDGEPROP_PORT,
+ * or as `npm start -- --port N` when `portFlag` is set.
  */
 export async function startNpmStart(
   env: Record<string, string>,
   timeoutMs = 90_000,
+  portFlag = false,
 ): Promise<NpmStart> {
   const port = await freePort()
   const state = mkdtempSync(join(tmpdir(), 'edgeprop-e2e-'))
-  const child = spawn('npm', ['start'], {
+  const args = portFlag ? ['start', '--', '--port', String(port)] : ['start']
+  const child = spawn('npm', args, {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       EDGEPROP_API_TOKENS: undefined,
-      EDGEPROP_PORT: String(port),
+      EDGEPROP_PORT: portFlag ? '1' : String(port),
       EDGEPROP_PERSIST_TO: state,
       ...env,
     },

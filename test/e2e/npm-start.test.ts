@@ -64,13 +64,15 @@ describe('npm start without a token', () => {
     }
   })
 
-  it('keeps the token of the file on the next start', async () => {
+  it('keeps the token of the file on the next start, on the port --port names', async () => {
     expect(token).not.toBe('')
-    const server = await startNpmStart({ EDGEPROP_DEV_VARS: devVars })
+    // EDGEPROP_PORT is set to 1 here: --port must win over it
+    const server = await startNpmStart({ EDGEPROP_DEV_VARS: devVars }, 90_000, true)
     try {
       expect(readFileSync(devVars, 'utf8')).toBe(`API_TOKENS=local:${token}\n`)
       expect(server.output()).not.toContain('Wrote ')
       expect(server.output()).toContain(`Bearer token: ${token}\n`)
+      expect(server.output()).toContain(`edgeprop API on ${server.base} `)
       expect(pasteCurl(server).status).toBe(200)
     } finally {
       await server.stop()

@@ -64,6 +64,19 @@ describe('If-Match', () => {
     }
   })
 
+  it('tells a client that sent an unquoted version to quote it, and changes nothing', async () => {
+    await createModel('bare')
+    const before = await trainerState('bare')
+    const problem = await expectProblem(await train('bare', batch, { 'If-Match': '0' }), 412, [
+      ['headers', 'if-match'],
+    ])
+    expect(problem.detail).toBe(
+      'If-Match is 0 but the model is at version 0 (ETag "0") (an entity tag is quoted: ' +
+        'If-Match: "N", not If-Match: N); fetch it again, then retry with If-Match: "0".',
+    )
+    expect(await trainerState('bare')).toEqual(before)
+  })
+
   it('lets one of two concurrent calls with the same If-Match through', async () => {
     await createModel('raced')
     const both = await Promise.all([

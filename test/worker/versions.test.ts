@@ -105,7 +105,10 @@ describe('POST /v1/models/{id}/rollback', () => {
     const problem = await expectProblem(await send('POST', ROLLBACK, { version: 1 }), 422, [
       ['version'],
     ])
-    expect(problem.detail).toMatch(/version 1 is not kept; this model keeps versions 4, 5, 6, 7, 8/)
+    expect(problem.detail).toBe(
+      'version 1 is not kept; this model keeps versions 4, 5, 6, 7, 8 (the last ' +
+        'KEEP_VERSIONS = 5). GET /v1/models/hist/versions lists them.',
+    )
     expect(await trainerState('hist')).toEqual(before)
   })
 
