@@ -41,12 +41,20 @@ export function defineCore(core: CoreExports, spec: Spec): void {
   }
 }
 
-/** Counts the values in each state array a model file stores. */
-export function stateLengths(core: CoreExports, spec: Spec) {
+/**
+ * Counts the values in each state array a model file stores, from the spec
+ * alone, so a file can be checked before any wasm memory is set aside:
+ * momentum keeps one value per parameter, Adam two, sgd and a perceptron
+ * none (the core's optimizerStateLength agrees; a test holds them equal).
+ */
+export function stateLengths(spec: Spec) {
+  const parameters = parameterCountOf(spec)
+  const optimizer = spec.kind === 'mlp' ? spec.optimizer.name : 'sgd'
+  const perParameter = optimizer === 'adam' ? 2 : optimizer === 'momentum' ? 1 : 0
   const scaling = spec.kind === 'mlp' && spec.inputScaling === 'standardize'
   return {
-    parameters: parameterCountOf(spec),
-    optimizerState: core.optimizerStateLength(),
+    parameters,
+    optimizerState: perParameter * parameters,
     scaling: scaling ? 2 * spec.inputs : 0,
   }
 }

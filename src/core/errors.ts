@@ -65,19 +65,19 @@ export function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
-/** Maps zod's issues to paths and messages that name the field. */
-export function zodIssues(error: ZodError): ErrorDetail[] {
+/** Maps zod's issues to paths and messages that name the field of `subject`. */
+export function zodIssues(error: ZodError, subject = 'spec'): ErrorDetail[] {
   const details: ErrorDetail[] = []
   for (const issue of error.issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const field = formatPath([...path, key])
-        details.push({ path: [...path, key], message: `${field} is not a spec field; remove it` })
+        details.push({ path: [...path, key], message: `${field} is not a ${subject} field; remove it` })
       }
       continue
     }
-    const name = path.length === 0 ? 'spec' : formatPath(path)
+    const name = path.length === 0 ? subject : formatPath(path)
     details.push({ path, message: `${name} ${issue.message}` })
   }
   return details

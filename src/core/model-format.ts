@@ -14,7 +14,7 @@
  * A reader checks magic, then version, then the checksum, then the header;
  * any later format must keep the first 12 bytes as they are.
  */
-import { array, number, object, record, string, unknown } from 'zod'
+import { array, number, record, strictObject, string, unknown } from 'zod'
 import { COUNT_RANGE, MAX_COUNT } from './counters.ts'
 import { crc32 } from './crc32.ts'
 import { EdgepropError, describe, zodIssues } from './errors.ts'
@@ -53,17 +53,20 @@ function whole(max: number, range: string) {
 }
 
 const count = whole(MAX_COUNT, COUNT_RANGE)
-const headerSchema = object({
+// strict: a field edgeprop does not write would be stored and served back
+const headerSchema = strictObject({
   spec: record(string(), unknown()),
   version: count,
-  stats: object({ samplesSeen: count, steps: count, epochs: count }),
+  stats: strictObject({ samplesSeen: count, steps: count, epochs: count }),
   optimizerSteps: count,
   scalingCount: count,
   randomState: whole(2 ** 32 - 1, 'a whole number from 0 to 4294967295 (a u32)'),
-  arrays: array(object({
+  arrays: array(strictObject({
     name: string(),
     length: whole(Number.MAX_SAFE_INTEGER, 'a whole number of values'),
-  })),
+  })).refine((list) => new Set(list.map((a) => a.name)).size === list.length, {
+    error: 'lists an array name twice; each array is written once',
+  }),
 })
 
 /** Writes a header and its f32 arrays (one per header.arrays entry) as one blob. */
@@ -172,9 +175,9 @@ function parseHeader(json: Uint8Array): ModelHeader {
   }
   const result = headerSchema.safeParse(value)
   if (!result.success) {
-    const details = zodIssues(result.error).map((d) => ({
+    const details = zodIssues(result.error, 'model header').map((d) => ({
       path: ['header', ...d.path],
-      message: `model header field ${d.message}`,
+      message: `model header: ${d.message}`,
     }))
     throw new EdgepropError('invalid-model', details)
   }

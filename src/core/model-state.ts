@@ -6,9 +6,31 @@
  * second moments are never negative). The header's counters are bounded
  * by the format's schema (model-format.ts).
  */
+import { stateLengths } from './core-setup.ts'
 import type { StateArrays, StateLengths } from './core-state.ts'
 import { EdgepropError, formatPath, zodIssues, type ErrorDetail } from './errors.ts'
-import { specSchema, type Spec } from './spec.ts'
+import { decodeModel, type ModelHeader } from './model-format.ts'
+import { parameterCountOf, specSchema, type Spec } from './spec.ts'
+
+/** What a model file holds, checked: everything a Network loads from it. */
+export interface InspectedModel {
+  header: ModelHeader
+  spec: Spec
+  parameterCount: number
+  state: StateArrays
+}
+
+/**
+ * Decodes and checks a model file without setting aside any wasm memory,
+ * so a file whose header claims a huge network costs only its own bytes.
+ * Throws the same invalid-model errors `Network.fromBytes` does.
+ */
+export function inspectModel(bytes: Uint8Array | ArrayBuffer): InspectedModel {
+  const { header, arrays } = decodeModel(bytes)
+  const spec = parseStoredSpec(header.spec)
+  const state = checkStoredArrays(arrays, stateLengths(spec), spec)
+  return { header, spec, parameterCount: parameterCountOf(spec), state }
+}
 
 /** Lists the optimizer fields an MLP spec always stores once defaults are filled. */
 const OPTIMIZER_DEFAULTS = ['momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'l2']

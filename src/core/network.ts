@@ -20,8 +20,8 @@ import { explainDivergence } from './divergence.ts'
 import { Status } from './enums.ts'
 import { EdgepropError } from './errors.ts'
 import { firstNonFiniteRow, forwardOverflow, perceptronOverflowRow } from './finite-checks.ts'
-import { decodeModel, encodeModel, type TrainingStats } from './model-format.ts'
-import { checkStoredArrays, parseStoredSpec } from './model-state.ts'
+import { encodeModel, type TrainingStats } from './model-format.ts'
+import { inspectModel } from './model-state.ts'
 import {
   layerShapes, packWeights, parseTrainOptions, splitLayers,
   type LayerValues, type LayerWeights, type TrainOptions,
@@ -65,7 +65,7 @@ export class Network {
     this.#rule = targetRule(spec)
     this.#shapes = layerShapes(spec)
     defineCore(core, spec)
-    this.#lengths = stateLengths(core, spec)
+    this.#lengths = stateLengths(spec)
   }
 
   /** Creates a network from a spec: validates it, fills defaults, initializes weights. */
@@ -81,11 +81,11 @@ export class Network {
 
   /** Loads a network from the bytes `toBytes` wrote (this or any earlier format version). */
   static async fromBytes(bytes: Uint8Array | ArrayBuffer): Promise<Network> {
-    const { header, arrays } = decodeModel(bytes)
-    const spec = parseStoredSpec(header.spec)
+    // every check runs before the core sets memory aside for the spec
+    const { header, spec, state } = inspectModel(bytes)
     const net = new Network(await instantiateCore(), spec)
     net.#core.initialize(spec.seed)
-    writeArrays(net.#core, checkStoredArrays(arrays, net.#lengths, spec))
+    writeArrays(net.#core, state)
     writeCounters(net.#core, header)
     net.#version = header.version
     net.#stats = { ...header.stats }

@@ -50,6 +50,24 @@ const limitBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   return bodyLimit({ maxSize, onError })(c, next)
 }
 
+/** Lists the routes that take a JSON body, all POST. */
+const JSON_ROUTES = [
+  '/v1/models',
+  '/v1/models/:id/train-small-batch',
+  '/v1/models/:id/predict',
+  '/v1/models/:id/rollback',
+]
+
+/** Refuses a request to a JSON route that has no body, before zod calls it empty. */
+const requireBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.raw.body === null) {
+    const detail = 'The request has no body; send a JSON object with ' +
+      '"Content-Type: application/json".'
+    throw problem('missing-body', detail, [{ path: ['body'], message: 'expected a JSON object' }])
+  }
+  await next()
+}
+
 /** Turns anything thrown into a response; logs only the unexpected. */
 export function handleError(error: unknown, c: Context<AppEnv>): Response {
   if (error instanceof ApiProblem) return problemResponse(error.body)
@@ -86,6 +104,7 @@ export function createApp() {
     maxAge: 600,
   }))
   app.use('/v1/*', withLimits, requireTenant(), limitBody)
+  app.on('POST', JSON_ROUTES, requireBody)
   const groups = [modelRoutes, trainingRoutes, predictRoutes, weightsRoutes, versionRoutes]
   for (const routes of groups) {
     app.route('/v1', routes())

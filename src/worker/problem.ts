@@ -22,7 +22,8 @@ export interface ProblemBody {
 /** Lists every kind of problem with its status and title. */
 export const PROBLEM_KINDS = {
   'malformed-json': { status: 400, title: 'Malformed JSON' },
-  'unsupported-media-type': { status: 400, title: 'Unsupported content type' },
+  'missing-body': { status: 400, title: 'Missing body' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
   'invalid-request': { status: 422, title: 'Invalid request' },
   'invalid-spec': { status: 422, title: 'Invalid model spec' },
   'invalid-data': { status: 422, title: 'Invalid data' },

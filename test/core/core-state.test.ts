@@ -39,7 +39,7 @@ describe('restoreState (core-abi.ts)', () => {
     _, spec, run,
   ) => {
     const core = await loaded(spec)
-    const lengths = stateLengths(core, spec)
+    const lengths = stateLengths(spec)
     // a first call, so the state holds optimizer moments and statistics too
     expect(run(core)).toBe(0)
     const before = readArrays(core, lengths)
@@ -52,5 +52,28 @@ describe('restoreState (core-abi.ts)', () => {
     core.restoreState()
     expect(readArrays(core, lengths)).toEqual(before)
     expect(readCounters(core)).toEqual(counters)
+  })
+})
+
+describe('stateLengths (core-setup.ts)', () => {
+  const optimizers = ['sgd', 'momentum', 'adam'] as const
+  test.each(optimizers)('counts what the core keeps for %s, from the spec alone', async (name) => {
+    const spec = parseSpec({ ...mlp, optimizer: { name, learningRate: 0.1 } })
+    const core = await instantiateCore()
+    defineCore(core, spec)
+    // 3·5 + 5 + 5·2 + 2 = 32 parameters; two scaling values per input
+    expect(stateLengths(spec)).toEqual({
+      parameters: 32,
+      optimizerState: core.optimizerStateLength(),
+      scaling: 6,
+    })
+    expect(core.optimizerStateLength()).toBe({ sgd: 0, momentum: 32, adam: 64 }[name])
+  })
+
+  test('counts no optimizer state for a perceptron, as the core does', async () => {
+    const core = await instantiateCore()
+    defineCore(core, perceptron)
+    expect(core.optimizerStateLength()).toBe(0)
+    expect(stateLengths(perceptron)).toEqual({ parameters: 8, optimizerState: 0, scaling: 0 })
   })
 })

@@ -165,6 +165,68 @@ describe('a saved network', () => {
     expect(error.code).toBe('invalid-model')
     expect(error.message).toContain(`has 3 values; its spec needs ${net.parameterCount}`)
   })
+
+  test('refuses a huge spec over small arrays before instantiating any core', async () => {
+    const { header: stored, arrays } = decodeModel(bytes)
+    // 4000·4096 + 4096 + 4096·2 + 2 = 16,396,290 parameters: 64 MB per state array
+    const layers = [{ units: 4096, activation: 'tanh' }, { units: 2, activation: 'softmax' }]
+    const huge = { ...stored, spec: { ...net.spec, inputs: 4000, layers } }
+    const blob = encodeModel(huge, Object.fromEntries(arrays))
+    const instantiate = WebAssembly.instantiate
+    let instances = 0
+    WebAssembly.instantiate = ((...args: Parameters<typeof instantiate>) => {
+      instances++
+      return instantiate(...args)
+    }) as typeof instantiate
+    try {
+      const error = await Network.fromBytes(blob).catch((e) => e)
+      expect(error.code).toBe('invalid-model')
+      expect(error.message).toContain('has 32 values; its spec needs 16396290')
+    } finally {
+      WebAssembly.instantiate = instantiate
+    }
+    expect(instances).toBe(0)
+  })
+
+  test('refuses a header field edgeprop does not write, naming it', async () => {
+    const { header: stored, arrays } = decodeModel(bytes)
+    const blob = encodeModel({ ...stored, note: 'x'.repeat(1000) } as never,
+      Object.fromEntries(arrays))
+    const error = await Network.fromBytes(blob).catch((e) => e)
+    expect(error.code).toBe('invalid-model')
+    expect(error.errors).toEqual([{
+      path: ['header', 'note'],
+      message: 'model header: note is not a model header field; remove it',
+    }])
+  })
+
+  test('refuses a header that lists one array twice', async () => {
+    const { header: stored, arrays } = decodeModel(bytes)
+    const parameters = arrays.get('parameters')!
+    // the header by hand: encodeModel takes a record, which cannot repeat a name
+    const list = [...stored.arrays, { name: 'parameters', length: parameters.length }]
+    const json = new TextEncoder().encode(JSON.stringify({ ...stored, arrays: list }))
+    const start = (16 + json.length + 3) & ~3
+    const values = list.reduce((sum, a) => sum + a.length, 0)
+    const blob = new Uint8Array(start + 4 * values + 4)
+    const view = new DataView(blob.buffer)
+    blob.set(new TextEncoder().encode('EDGEPROP'), 0)
+    view.setUint32(8, 1, true)
+    view.setUint32(12, json.length, true)
+    blob.set(json, 16)
+    let offset = start
+    for (const data of [...arrays.values(), parameters]) {
+      blob.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset)
+      offset += data.byteLength
+    }
+    view.setUint32(offset, crc32(blob, offset), true)
+    const error = await Network.fromBytes(blob).catch((e) => e)
+    expect(error.code).toBe('invalid-model')
+    expect(error.errors).toEqual([{
+      path: ['header', 'arrays'],
+      message: 'model header: arrays lists an array name twice; each array is written once',
+    }])
+  })
 })
 
 describe('the golden file', () => {

@@ -108,21 +108,21 @@ describe('POST /v1/models', () => {
     await expectNothingStored('truncated')
   })
 
-  it('answers 400 for a body that is not JSON', async () => {
+  it('answers 415 for a body that is not JSON', async () => {
     const response = await api('/v1/models', {
       method: 'POST',
       body: `id=form&spec=${encodeURIComponent(JSON.stringify(irisSpec()))}`,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     })
-    const problem = await expectProblem(response, 400, [['headers', 'content-type']])
+    const problem = await expectProblem(response, 415, [['headers', 'content-type']])
     expect(problem.detail).toMatch(/application\/json/)
     await expectNothingStored('form')
   })
 
-  it('answers 422 when the body is missing, storing no model of any id', async () => {
+  it('answers 400 when the body is missing, storing no model of any id', async () => {
     // beta has no models yet in this file: any key under tenant/beta/ would be this call's
     const response = await api('/v1/models', { method: 'POST' }, BETA_TOKEN)
-    await expectProblem(response, 422, [['spec']])
+    await expectProblem(response, 400, [['body']])
     expect((await allKeys()).filter((key) => key.startsWith('tenant/beta/'))).toEqual([])
   })
 

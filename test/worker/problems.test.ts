@@ -4,7 +4,7 @@
  * with Allow, and every answer carries hono/secure-headers' headers.
  */
 import { describe, expect, it } from 'vitest'
-import { api, createModel, expectProblem, send, withVars } from './helpers.ts'
+import { api, createModel, expectProblem, send, trainerState, withVars } from './helpers.ts'
 
 describe('error paths', () => {
   it('names the body for malformed and empty JSON', async () => {
@@ -17,11 +17,28 @@ describe('error paths', () => {
     await expectProblem(await send('POST', '/v1/models', undefined), 400, [['body']])
   })
 
+  it('answers 400 missing-body to every JSON route sent no body, changing nothing', async () => {
+    await createModel('bodiless')
+    const before = await trainerState('bodiless')
+    const routes = ['', '/bodiless/train-small-batch', '/bodiless/predict', '/bodiless/rollback']
+    for (const route of routes) {
+      const response = await api(`/v1/models${route}`, { method: 'POST' })
+      const problem = await expectProblem(response, 400, [['body']])
+      expect(problem.type).toBe('urn:edgeprop:problem:missing-body')
+      expect(problem.detail).toBe(
+        'The request has no body; send a JSON object with "Content-Type: application/json".',
+      )
+    }
+    expect(await trainerState('bodiless')).toEqual(before)
+    // a path no route takes stays a 404, body or not
+    await expectProblem(await api('/v1/models/bodiless/retrain', { method: 'POST' }), 404)
+  })
+
   it('names the Content-Type header for a body that is not JSON', async () => {
     const response = await api('/v1/models/x/predict', {
       method: 'POST', body: 'x=1', headers: { 'Content-Type': 'text/plain' },
     })
-    const problem = await expectProblem(response, 400, [['headers', 'content-type']])
+    const problem = await expectProblem(response, 415, [['headers', 'content-type']])
     expect(problem.errors[0].message).toBe('expected application/json')
   })
 

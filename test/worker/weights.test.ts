@@ -82,14 +82,14 @@ describe('PUT weights', () => {
     expect(await trainerState('served')).toEqual(before)
   })
 
-  it('refuses another content type with 400', async () => {
+  it('refuses another content type with 415', async () => {
     const before = await trainerState('served')
     const response = await api('/v1/models/served/weights', {
       method: 'PUT',
       body: '{}',
       headers: { 'Content-Type': 'application/json' },
     })
-    const problem = await expectProblem(response, 400, [['headers', 'content-type']])
+    const problem = await expectProblem(response, 415, [['headers', 'content-type']])
     expect(problem.detail).toMatch(/application\/octet-stream/)
     expect(await trainerState('served')).toEqual(before)
   })

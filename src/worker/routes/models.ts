@@ -40,7 +40,8 @@ const createModel = createRoute({
   },
   responses: {
     201: { description: 'created', content: { 'application/json': { schema: Model } } },
-    400: problemResponse('malformed JSON or not JSON'),
+    400: problemResponse('malformed JSON'),
+    415: problemResponse('not application/json'),
     409: problemResponse('the id is taken'),
     413: problemResponse('body or spec over its limit'),
     422: problemResponse('invalid spec, or over MAX_PARAMETERS'),

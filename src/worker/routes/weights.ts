@@ -3,8 +3,7 @@
  * trained in a browser or in Node can be uploaded and a served one saved.
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { Network } from '../../core/index.ts'
-import { ensureCore } from '../core-loader.ts'
+import { inspectModel } from '../../core/index.ts'
 import { assertParametersWithin, assertSpecBytesWithin } from '../limit-checks.ts'
 import { cacheKey, modelCache } from '../model-cache.ts'
 import { readWeights } from '../model-reads.ts'
@@ -50,19 +49,13 @@ const putWeights = createRoute({
   responses: {
     200: { description: 'replaced', headers: ETAG_HEADER, content: modelJson },
     201: { description: 'created', headers: ETAG_HEADER, content: modelJson },
-    400: problemResponse('not application/octet-stream'),
+    415: problemResponse('not application/octet-stream'),
     412: problemResponse('If-Match names another version, or there is no model yet'),
     413: problemResponse('over MAX_WEIGHTS_BYTES, or its spec over MAX_SPEC_BYTES'),
     422: problemResponse('not a model file, or over MAX_PARAMETERS'),
     ...COMMON_PROBLEMS,
   },
 })
-
-/** Reads an uploaded model (the library's refusals become 422s). */
-async function readUpload(bytes: Uint8Array): Promise<Network> {
-  await ensureCore()
-  return Network.fromBytes(bytes)
-}
 
 function assertBinary(contentType: string | undefined): void {
   const type = contentType?.split(';')[0]?.trim().toLowerCase()
@@ -94,10 +87,12 @@ export function weightsRoutes() {
     const tenant = c.get('tenant')
     assertBinary(c.req.header('Content-Type'))
     const bytes = new Uint8Array(await c.req.arrayBuffer())
-    const net = await readUpload(bytes)
+    // checked whole, and held to the limits, before any core memory is set
+    // aside for it (the library's refusals become 422s)
+    const upload = inspectModel(bytes)
     const limits = c.get('limits')
-    assertSpecBytesWithin(net.spec, limits, ['body', 'header', 'spec'])
-    assertParametersWithin(net.parameterCount, limits, ['body'])
+    assertSpecBytesWithin(upload.spec, limits, ['body', 'header', 'spec'])
+    assertParametersWithin(upload.parameterCount, limits, ['body'])
     const ifMatch = c.req.valid('header')['if-match']
     const trainer = trainerFor(c.env, tenant, id)
     const { record, created } = unwrap(await trainer.replace({ tenant, id, blob: bytes, ifMatch }))
