@@ -92,6 +92,15 @@ export class Network {
     return net
   }
 
+  /**
+   * Returns the bytes of wasm memory this network's core holds: it grows to
+   * fit the largest call so far and never shrinks, until the network is
+   * dropped.
+   */
+  get memoryBytes(): number {
+    return this.#core.memory.buffer.byteLength
+  }
+
   /** Counts changes: +1 for each successful train or setWeights. */
   get version(): number {
     return this.#version

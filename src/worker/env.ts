@@ -22,6 +22,7 @@ export interface Env {
   MAX_CALL_BYTES?: string
   MAX_OUTPUT_VALUES?: string
   MODEL_CACHE_SECONDS?: string
+  MODEL_CACHE_BYTES?: string
   KEEP_VERSIONS?: string
 }
 

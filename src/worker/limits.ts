@@ -17,6 +17,7 @@ export interface Limits {
   maxCallBytes: number
   maxOutputValues: number
   modelCacheSeconds: number
+  modelCacheBytes: number
   keepVersions: number
 }
 
@@ -33,6 +34,7 @@ export const LIMIT_VARS: Record<keyof Limits, { name: LimitVar; fallback: number
   maxCallBytes: { name: 'MAX_CALL_BYTES', fallback: 33_554_432 },
   maxOutputValues: { name: 'MAX_OUTPUT_VALUES', fallback: 262_144 },
   modelCacheSeconds: { name: 'MODEL_CACHE_SECONDS', fallback: 5 },
+  modelCacheBytes: { name: 'MODEL_CACHE_BYTES', fallback: 50_331_648 },
   keepVersions: { name: 'KEEP_VERSIONS', fallback: 5 },
 }
 

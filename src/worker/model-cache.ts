@@ -1,8 +1,11 @@
 /**
  * Decoded networks kept in the isolate for predict, keyed by tenant and id,
- * each tagged with the version it holds. An entry checked against KV less
- * than MODEL_CACHE_SECONDS ago is used without any read; an older one costs
- * one small read of the record, and a decode only when the version moved.
+ * each tagged with the version it holds and when its model was created (a
+ * model deleted and created again starts over at version 0). An entry
+ * checked against KV less than MODEL_CACHE_SECONDS ago is used without any
+ * read; an older one costs one small read of the record, and a decode only
+ * when the model changed. The entries' wasm memory together stays within
+ * MODEL_CACHE_BYTES.
  */
 import { Network } from '../core/index.ts'
 import { ensureCore } from './core-loader.ts'
@@ -11,6 +14,7 @@ import { missingModel } from './model-record.ts'
 
 interface Entry {
   version: number
+  createdAt: string
   net: Network
   checkedAt: number
 }
@@ -31,14 +35,22 @@ export class ModelCache {
     return entry
   }
 
-  /** Stores `net` as `key` at `version`, evicting the oldest entry when full. */
-  set(key: string, version: number, net: Network, now: number): void {
+  /** Stores `entry` as `key`, evicting the oldest entries when full. */
+  set(key: string, entry: Entry): void {
     this.entries.delete(key)
-    this.entries.set(key, { version, net, checkedAt: now })
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string
-      this.entries.delete(oldest)
-    }
+    this.entries.set(key, entry)
+    while (this.entries.size > this.maxEntries) this.dropOldest()
+  }
+
+  /**
+   * Drops the least recently used entries until their wasm memory adds up
+   * to at most `maxBytes`; an entry larger than that alone goes too. Call
+   * it after a network served a call, since a call can grow its memory.
+   */
+  fit(maxBytes: number): void {
+    let total = 0
+    for (const entry of this.entries.values()) total += entry.net.memoryBytes
+    while (total > maxBytes && this.entries.size > 0) total -= this.dropOldest()
   }
 
   /** Forgets `key`, after a change made through this isolate. */
@@ -49,6 +61,20 @@ export class ModelCache {
   /** Counts the cached networks. */
   get size(): number {
     return this.entries.size
+  }
+
+  /** Adds up the wasm memory of the cached networks. */
+  get bytes(): number {
+    let total = 0
+    for (const entry of this.entries.values()) total += entry.net.memoryBytes
+    return total
+  }
+
+  // drops the least recently used entry; returns the bytes it held
+  private dropOldest(): number {
+    const [key, entry] = this.entries.entries().next().value as [string, Entry]
+    this.entries.delete(key)
+    return entry.net.memoryBytes
   }
 }
 
@@ -61,8 +87,8 @@ export function cacheKey(tenant: string, id: string): string {
 }
 
 /**
- * Returns model `id` as a network, from the cache when it is fresh or its
- * version is still current, else from KV (then cached).
+ * Returns model `id` as a network, from the cache when it is fresh or the
+ * model is still at its version, else from KV (then cached).
  */
 export async function networkFor(
   store: ModelStore,
@@ -75,7 +101,8 @@ export async function networkFor(
   const hit = modelCache.get(key)
   if (hit && now - hit.checkedAt < maxAgeMs) return hit
   const record = await store.getRecord(id)
-  if (record && hit && hit.version === record.version) {
+  const same = hit && hit.version === record?.version && hit.createdAt === record.createdAt
+  if (same) {
     hit.checkedAt = now
     return hit
   }
@@ -86,6 +113,7 @@ export async function networkFor(
   }
   await ensureCore()
   const net = await Network.fromBytes(blob.bytes)
-  modelCache.set(key, blob.version, net, now)
-  return { net, version: blob.version }
+  const entry = { version: blob.version, createdAt: record.createdAt, net, checkedAt: now }
+  modelCache.set(key, entry)
+  return entry
 }

@@ -10,7 +10,7 @@ import type { Rows } from '../core/index.ts'
 import type { Env } from './env.ts'
 import { assertPredictFits } from './limit-checks.ts'
 import type { Limits } from './limits.ts'
-import { networkFor } from './model-cache.ts'
+import { modelCache, networkFor } from './model-cache.ts'
 import { type ModelRecord, unwrap } from './model-record.ts'
 import { ModelStore } from './model-store.ts'
 import type { StrongPrediction } from './model-trainer.ts'
@@ -64,7 +64,11 @@ export async function predictWith(
     const found = await networkFor(store, tenant, id, maxAgeMs).catch(notFoundAsNull)
     if (found) {
       assertPredictFits(found.net.spec, x, limits)
-      return { id, version: found.version, ...found.net.predict(x) }
+      try {
+        return { id, version: found.version, ...found.net.predict(x) }
+      } finally {
+        modelCache.fit(limits.modelCacheBytes)
+      }
     }
   }
   return unwrap(await trainerFor(env, tenant, id).predict({ tenant, id, x, limits }))

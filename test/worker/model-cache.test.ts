@@ -2,13 +2,16 @@
  * The isolate's cache of decoded networks for predict (model-cache.ts):
  * a warm predict reads nothing from KV, asks no trainer and decodes
  * nothing; a stale entry costs one read of the record and no decode while
- * the version holds; the cache key holds the tenant. The Worker's own
+ * the version holds; a model deleted and created again is not taken for
+ * the old one at the same version; the cache key holds the tenant; the
+ * cached networks' memory stays within MODEL_CACHE_BYTES. The Worker's own
  * fetch handler runs with the real KV and Durable Object bindings, each
  * wrapped to count the calls that reach it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Network } from '../../src/core/index.ts'
 import type { Env } from '../../src/worker/env.ts'
+import { cacheKey, modelCache } from '../../src/worker/model-cache.ts'
 import {
   IRIS_X,
   createModel,
@@ -118,5 +121,51 @@ describe('the cache key', () => {
     }
     // one decode per tenant: each is cached apart from the other
     expect(decode).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('a model deleted and created again', () => {
+  it('is decoded anew, though it is back at the version the cache holds', async () => {
+    await createModel('again', irisSpec({ seed: 1 }))
+    await published('again')
+    const seconds = { MODEL_CACHE_SECONDS: '1' }
+    await predict('again', ACME_TOKEN, seconds)
+    // another isolate still holds version 0 of the first model
+    const old = modelCache.get(cacheKey('acme', 'again'))!
+    expect(old.version).toBe(0)
+
+    expect((await send('DELETE', '/v1/models/again')).status).toBe(204)
+    await createModel('again', irisSpec({ seed: 2 }))
+    await published('again')
+    const fresh = await strongOutputs('again', ACME_TOKEN)
+    modelCache.set(cacheKey('acme', 'again'), { ...old, checkedAt: 0 })
+
+    const served = await predict('again', ACME_TOKEN, seconds)
+    expect(served.version).toBe(0)
+    expect(served.outputs).toEqual(fresh)
+  })
+})
+
+describe('the memory of cached networks', () => {
+  it('stays within MODEL_CACHE_BYTES, dropping the least recently used', async () => {
+    await createModel('room-a', irisSpec({ seed: 3 }))
+    await createModel('room-b', irisSpec({ seed: 4 }))
+    await published('room-a')
+    await published('room-b')
+    await predict('room-a', ACME_TOKEN, LONG)
+    const one = modelCache.get(cacheKey('acme', 'room-a'))!.net.memoryBytes
+    // room for one iris model's memory, not two
+    const vars = { ...LONG, MODEL_CACHE_BYTES: String(one + one / 2) }
+    await predict('room-a', ACME_TOKEN, vars)
+    await predict('room-b', ACME_TOKEN, vars)
+    expect(modelCache.get(cacheKey('acme', 'room-a'))).toBeUndefined()
+    expect(modelCache.get(cacheKey('acme', 'room-b'))).toBeDefined()
+    expect(modelCache.bytes).toBeLessThanOrEqual(one + one / 2)
+
+    // a budget smaller than one model keeps none, yet predict still answers
+    const tight = { ...LONG, MODEL_CACHE_BYTES: String(one - 1) }
+    const answer = await predict('room-b', ACME_TOKEN, tight)
+    expect(answer.outputs).toEqual(await strongOutputs('room-b', ACME_TOKEN))
+    expect(modelCache.get(cacheKey('acme', 'room-b'))).toBeUndefined()
   })
 })
