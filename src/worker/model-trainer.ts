@@ -45,7 +45,7 @@ import {
   writeVersion,
 } from './trainer-storage.ts'
 import { assertIfMatch, decode, logPublishFailure, settle, sleep } from './trainer-support.ts'
-import { applyBatch } from './training.ts'
+import { applyBatch, trainPayload } from './training.ts'
 import { findKept, keepVersion, versionInfo } from './version-history.ts'
 
 /** Holds the current model in memory; `net` is decoded on first use. */
@@ -108,9 +108,7 @@ export class ModelTrainer extends DurableObject<Env> {
 
   /** Applies one training batch and moves the version on by one. */
   async train(request: TrainRequest): Promise<Outcome<Applied<TrainResult>>> {
-    const { x, y, epochs, batchSize, shuffle } = request
-    const payload = { x, y, epochs, batchSize, shuffle }
-    return this.once('train', request, payload, async (): Promise<Step<TrainResult>> => {
+    return this.once('train', request, trainPayload(request), async (): Promise<Step<TrainResult>> => {
       const live = this.existing(request)
       const net = await this.network(live)
       const { result, record, blob } = applyBatch(net, live.record, request)

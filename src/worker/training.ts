@@ -70,6 +70,48 @@ export function applyBatch(
 }
 
 /**
+ * Returns what a training call asks of the network, for its
+ * Idempotency-Key fingerprint: x as rows of f32, y with every number as
+ * f32, and the options with their defaults filled in (a batch larger than
+ * the rows is all of them), so two bodies the network reads alike are one
+ * call. A retry may send `epochs: 1` or leave it out, `[1, 2]` or
+ * `[[1, 2]]`: the network could not tell them apart either.
+ */
+export function trainPayload(request: TrainRequest): unknown {
+  const x = request.x as unknown
+  const single = ArrayBuffer.isView(x) || (Array.isArray(x) && !x.some(isRowLike))
+  const rows = (single ? [x] : (x as unknown[])).map(asF32Row)
+  const batch = Math.min(request.batchSize ?? DEFAULT_BATCH, rows.length)
+  return {
+    x: rows,
+    y: roundNumbers(request.y),
+    epochs: request.epochs ?? 1,
+    batchSize: batch,
+    shuffle: request.shuffle ?? true,
+  }
+}
+
+function isRowLike(value: unknown): boolean {
+  return Array.isArray(value) || ArrayBuffer.isView(value)
+}
+
+// a row as f32 values; what is not a list of numbers stays as it is
+function asF32Row(row: unknown): unknown {
+  if (row instanceof Float32Array) return row
+  if (Array.isArray(row) && row.every((v) => typeof v === 'number')) {
+    return Float32Array.from(row)
+  }
+  return row
+}
+
+// numbers as f32, at any depth, as the network packs targets
+function roundNumbers(value: unknown): unknown {
+  if (typeof value === 'number') return Math.fround(value)
+  if (Array.isArray(value)) return value.map(roundNumbers)
+  return value
+}
+
+/**
  * Prices a call: epochs × (rows × parameters + steps × WORK_PER_STEP), with
  * steps per epoch ⌈rows / batchSize⌉ for an MLP and rows for a perceptron
  * (one update per sample). Epochs count in full, though a perceptron may

@@ -134,7 +134,7 @@ describe('a model deleted and created again', () => {
     const old = modelCache.get(cacheKey('acme', 'again'))!
     expect(old.version).toBe(0)
 
-    expect((await send('DELETE', '/v1/models/again')).status).toBe(204)
+    expect((await send('DELETE', '/v1/models/again', undefined)).status).toBe(204)
     await createModel('again', irisSpec({ seed: 2 }))
     await published('again')
     const fresh = await strongOutputs('again', ACME_TOKEN)

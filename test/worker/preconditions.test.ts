@@ -121,6 +121,32 @@ describe('Idempotency-Key', () => {
     expect(model).toMatchObject({ version: 1, stats: { samplesSeen: 4 } })
   })
 
+  it('replays a retry that writes the same call another way', async () => {
+    const regression = {
+      kind: 'mlp', inputs: 4, loss: 'mse', optimizer: { name: 'sgd', learningRate: 0.01 },
+      layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'linear' }],
+    }
+    await createModel('respelled', regression)
+    const key = { 'Idempotency-Key': 'respelled-1' }
+    const row = IRIS_X[0]
+    const first = await train('respelled', { x: [row], y: [[0.5]], epochs: 1 }, key)
+    expect(first.status).toBe(200)
+    // a flat row, values that are the same f32, and defaults written out
+    const same = [
+      { x: row, y: [[0.5]] },
+      { x: [row], y: [[0.5 + 1e-12]] },
+      { x: [row.map((v) => v + 1e-12)], y: [[0.5]], batchSize: 64, shuffle: true },
+    ]
+    for (const body of same) {
+      const again = await train('respelled', body, key)
+      expect(again.status).toBe(200)
+      expect(again.headers.get('Idempotent-Replayed')).toBe('true')
+    }
+    // a different epoch count is another call
+    const other = await train('respelled', { x: [row], y: [[0.5]], epochs: 2 }, key)
+    await expectProblem(other, 422, [['headers', 'idempotency-key']])
+  })
+
   it('answers 422 for a key reused with another body, changing nothing', async () => {
     await createModel('reused')
     const key = { 'Idempotency-Key': 'reused-1' }
