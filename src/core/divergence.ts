@@ -21,10 +21,10 @@ import { parameterCountOf, type Spec } from './spec.ts'
 export function explainDivergence(
   core: CoreExports,
   spec: Spec,
-  inputs: PackedInputs,
-  batch: number,
+  call: { inputs: PackedInputs; targets: Float32Array; batch: number },
   counters: Counters,
 ): EdgepropError {
+  const { inputs, targets, batch } = call
   const width = spec.inputs
   if (spec.kind === 'mlp' && spec.inputScaling === 'standardize') {
     const scaling = readFloats(core, core.scalingPointer(), 2 * width)
@@ -42,5 +42,5 @@ export function explainDivergence(
   // a negative loss is a status: the check could not run, so keep to the settings
   if (loss < 0) return divergence(spec)
   const finite = Number.isFinite(loss) && gradients.every(Number.isFinite)
-  return finite ? divergence(spec) : gradientOverflow(spec, inputs, width)
+  return finite ? divergence(spec) : gradientOverflow(spec, inputs, targets, width)
 }

@@ -38,16 +38,30 @@ export function forwardOverflow(
   }])
 }
 
-/** Builds the refusal for rows whose gradient is not finite before any step. */
-export function gradientOverflow(spec: Spec, inputs: PackedInputs, width: number) {
-  const { row, value } = largestInput(inputs, width, -1)
-  const path = inputs.single ? ['x'] : ['x', row]
+/**
+ * Builds the refusal for rows whose gradient is not finite before any step,
+ * blaming x or y, whichever holds the larger value: a regression target
+ * near the f32 range overflows δ = a − y whatever the inputs are.
+ */
+export function gradientOverflow(
+  spec: Spec,
+  inputs: PackedInputs,
+  targets: Float32Array,
+  width: number,
+) {
+  const input = largestInput(inputs, width, -1)
+  const target = largestInput({ data: targets }, targets.length / inputs.rows, -1)
+  const inY = Math.abs(target.value) > Math.abs(input.value)
+  const { row, value } = inY ? target : input
+  const field = inY ? 'y' : 'x'
+  const path = inputs.single ? [field] : [field, row]
+  const fix = inY ? 'scale the targets down' : advice(spec)
   return new EdgepropError('invalid-data', [{
     path,
     message:
       `${formatPath(path)} (its largest value is ${short(value)}) gives an infinite or NaN ` +
       'gradient at the current weights, so no learning rate can train on it and the ' +
-      `network was left as it was; ${advice(spec)}`,
+      `network was left as it was; ${fix}`,
   }])
 }
 
@@ -78,7 +92,7 @@ function advice(spec: Spec): string {
 }
 
 /** Finds the row holding the largest |value| (in one column, or any when −1). */
-function largestInput(inputs: PackedInputs, width: number, column: number) {
+function largestInput(inputs: { data: Float32Array }, width: number, column: number) {
   const data = inputs.data
   const stride = column >= 0 ? width : 1
   let best = Math.max(column, 0)

@@ -123,7 +123,7 @@ export class Network {
     this.#loadTargets(targets)
     const run = this.spec.kind === 'perceptron'
       ? this.#trainPerceptron(inputs, targets, epochs, shuffle)
-      : this.#trainMlp(inputs, epochs, batch, shuffle)
+      : this.#trainMlp(inputs, targets, epochs, batch, shuffle)
 
     this.#version += 1
     this.#stats.samplesSeen += rows * run.epochs
@@ -132,14 +132,20 @@ export class Network {
     return { ...run, samplesSeen: this.#stats.samplesSeen, version: this.#version }
   }
 
-  #trainMlp(inputs: PackedInputs, epochs: number, batch: number, shuffle: boolean) {
+  #trainMlp(
+    inputs: PackedInputs,
+    targets: Float32Array,
+    epochs: number,
+    batch: number,
+    shuffle: boolean,
+  ) {
     const core = this.#core
     const lossBefore = this.#evaluateLoaded(inputs).loss
     const counters = readCounters(core)
     const status = core.train(inputs.rows, epochs, batch, shuffle ? 1 : 0)
     if (status === Status.nonFinite) {
       writeCounters(core, counters)
-      throw explainDivergence(core, this.spec, inputs, batch, counters)
+      throw explainDivergence(core, this.spec, { inputs, targets, batch }, counters)
     }
     expectOk(status, 'train')
     const steps = core.lastSteps()

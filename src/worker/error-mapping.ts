@@ -110,8 +110,15 @@ export function fromEdgepropError(error: EdgepropError): ApiProblem {
   // a value that fails two checks alike (2^53 is neither ≤ 2^48 nor safe) is listed once
   const key = (e: ProblemField) => `${formatPath(e.path)}\n${e.message}`
   const unique = errors.filter((e, i) => errors.findIndex((o) => key(o) === key(e)) === i)
-  return problem(error.code, summarize(unique), unique)
+  const detail = summarize(unique)
+  return problem(error.code, error.code === 'non-finite' ? `${detail}.${RESPEC}` : detail, unique)
 }
+
+// a stored model's spec is fixed, so say how a client changes it anyway
+const RESPEC =
+  ' A model keeps the spec it was created with: to go on at another setting, create a ' +
+  'Network with it, setWeights(getWeights()) of this model (from GET .../weights), ' +
+  'and PUT its toBytes() to .../weights, or create a new model.'
 
 function requestPath(prefix: Path, path: readonly (string | number)[]): Path {
   if (prefix.length === 0 && COUNTER_ROOTS.has(String(path[0]))) return ['path', 'id']

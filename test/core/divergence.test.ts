@@ -52,6 +52,19 @@ describe('a train call that goes non-finite names the cause', () => {
     expect(error.message).toContain("use inputScaling: 'standardize'")
   })
 
+  test('targets whose gradient overflows before any step are named as y', async () => {
+    // δ = w·x − y ≈ 3.4e38 is finite, but ∂C/∂W = mean x·δ = 4 · 3.4e38 / 2 is not
+    const net = await Network.create(line(1e-30, 'none'))
+    const error = trainRefusal(net, [[1], [4]], [0, -3.4e38])
+    expect(error.code).toBe('invalid-data')
+    expect(error.errors[0].path).toEqual(['y', 1])
+    expect(error.message).toBe(
+      'y[1] (its largest value is -3.4e+38) gives an infinite or NaN gradient at the ' +
+        'current weights, so no learning rate can train on it and the network was left ' +
+        'as it was; scale the targets down',
+    )
+  })
+
   test('large inputs that standardize well leave the blame on the learning rate', async () => {
     // merged, the statistics scale ±1e19 to ±1; a step of η = 1e30 is what diverges
     const net = await Network.create(line(1e30, 'standardize'))

@@ -175,7 +175,14 @@ describe('a diverging step', () => {
     const response = await send('POST', path, { x: [[1e10]], y: [1e10], epochs: 5 })
     const problem = await expectProblem(response, 422, [['spec', 'optimizer', 'learningRate']])
     expect(problem.type).toBe('urn:edgeprop:problem:non-finite')
-    expect(problem.detail).toMatch(/lower/)
+    expect(problem.detail).toBe(
+      'training diverged: a weight or optimizer value became ' +
+        'NaN or infinite with optimizer.learningRate 1e+30, so the network was left as it ' +
+        "was; lower 'optimizer.learningRate' (try 1e+29), or set 'optimizer.clipNorm', or " +
+        'scale the inputs. A model keeps the spec it was created with: to go on at another ' +
+        'setting, create a Network with it, setWeights(getWeights()) of this model (from ' +
+        'GET .../weights), and PUT its toBytes() to .../weights, or create a new model.',
+    )
     expect(await trainerState('wild')).toEqual(before)
     const fine = await send('POST', path, { x: [[1]], y: [1] })
     expect(fine.status).toBe(200)
