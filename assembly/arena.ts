@@ -17,6 +17,10 @@
 //   │ deviation              │ inputs f32: the std that scaling divides by
 //   ├────────────────────────┤ statisticsStart
 //   │ statistics             │ 2·inputs f64: a batch's sums, then squares
+//   ├────────────────────────┤ rowPanelsStart
+//   │ row panels             │ per layer, W's first units & ~7 columns in
+//   │                        │ strips of 32 then 8, each a run of
+//   │                        │ fanIn × width f32 (panels.ts)
 //   ├────────────────────────┤ samplesInputs     (grown by reserveSamples)
 //   │ samples  inputs        │ capacity × inputs, raw
 //   │          targets       │ capacity × outputs
@@ -58,6 +62,7 @@ const BIAS_GRADS: usize = 28
 const Z: usize = 32
 const A: usize = 36
 const DELTA: usize = 40
+const ROW_PANELS: usize = 44
 
 /** Rounds a byte offset up to the next multiple of 16. */
 export function align16(offset: u64): u64 {
@@ -155,6 +160,10 @@ export function aOf(l: i32): usize {
 export function deltaOf(l: i32): usize {
   return load<u32>(field(l, DELTA))
 }
+/** Points at a layer's row panels: its W in strips, for one-row products. */
+export function rowPanelsOf(l: i32): usize {
+  return load<u32>(field(l, ROW_PANELS))
+}
 
 /** Reads the width of the output layer. */
 export function outputCount(): i32 {
@@ -171,12 +180,16 @@ export let backupStart: usize = 0
 export let gradientsStart: usize = 0
 export let deviationStart: usize = 0
 export let statisticsStart: usize = 0
+let rowPanelsStart: usize = 0
+let rowPanelsEnd: usize = 0
 
 /** Lays out every region for the layers recorded, with room for no samples. */
 export function layoutNetwork(): i32 {
   let total: u64 = 0
+  let panelValues: u64 = 0
   for (let l = 0; l < layerCount; l++) {
     total += <u64>fanInOf(l) * <u64>unitsOf(l) + <u64>unitsOf(l)
+    panelValues += <u64>fanInOf(l) * <u64>(unitsOf(l) & ~7)
   }
   if (total > MEMORY_LIMIT) return STATUS_OUT_OF_MEMORY
   const optimizer = align16(<u64>networkStart + total * 4)
@@ -186,7 +199,8 @@ export function layoutNetwork(): i32 {
   const gradients = stateEnd + bytes
   const deviation = align16(gradients + total * 4)
   const statistics = align16(deviation + <u64>inputCount * 4)
-  const samples = align16(statistics + <u64>inputCount * 16)
+  const panels = align16(statistics + <u64>inputCount * 16)
+  const samples = align16(panels + panelValues * 4)
   if (!ensureMemory(samples)) return STATUS_OUT_OF_MEMORY
 
   parameterTotal = <i32>total
@@ -198,6 +212,8 @@ export function layoutNetwork(): i32 {
   gradientsStart = <usize>gradients
   deviationStart = <usize>deviation
   statisticsStart = <usize>statistics
+  rowPanelsStart = <usize>panels
+  rowPanelsEnd = <usize>samples
   placeParameters()
   sampleCapacity = -1
   batchCapacity = 0
@@ -208,7 +224,10 @@ export function layoutNetwork(): i32 {
 
 function placeParameters(): void {
   let offset: usize = 0
+  let panels = rowPanelsStart
   for (let l = 0; l < layerCount; l++) {
+    store<u32>(field(l, ROW_PANELS), panels)
+    panels += <usize>(fanInOf(l) * (unitsOf(l) & ~7)) << 2
     const weightBytes = <usize>(fanInOf(l) * unitsOf(l)) << 2
     store<u32>(field(l, WEIGHTS), parametersStart + offset)
     store<u32>(field(l, WEIGHT_GRADS), gradientsStart + offset)
@@ -232,7 +251,7 @@ export function reserveSampleRows(rows: i32): i32 {
   if (rows < 0) return STATUS_BAD_ARGUMENT
   if (rows <= sampleCapacity) return STATUS_OK
   const width = <u64>rows * 4
-  const inputs = align16(<u64>statisticsStart + <u64>inputCount * 16)
+  const inputs = <u64>rowPanelsEnd
   const targets = align16(inputs + width * <u64>inputCount)
   const outputs = align16(targets + width * <u64>outputCount())
   const order = align16(outputs + width * <u64>outputCount())

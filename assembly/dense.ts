@@ -68,13 +68,15 @@ export function addBiasBackward(
 /**
  * Writes z = x·W + b, summing over inputs in order, then adding the bias.
  * - x: rows×inputs; W: inputs×units; b: units; z: rows×units, only written
+ * - rowPanels: W's row panels when they are current, else 0 (panels.ts)
  */
 export function denseForward(
   rows: i32, inputs: i32, units: i32,
   x: usize, weights: usize, biases: usize,
   z: usize,
+  rowPanels: usize = 0,
 ): void {
-  multiply(rows, inputs, units, x, inputs, 1, weights, units, 1, z)
+  multiply(rows, inputs, units, x, inputs, 1, weights, units, 1, z, rowPanels)
   addBias(rows, units, biases, z)
 }
 

@@ -19,16 +19,16 @@
 // out is never cleared first (a call out of wasm for a short row).
 
 import { PANEL_DEPTH, panel } from './arena'
-import { sweepInPlace } from './strips'
-
-// fewer rows than this read B in place instead of packing it
-const PACK_ROWS: i32 = 4
+import { PACK_ROWS } from './panels'
+import { sweepInPlace, sweepPanels } from './strips'
 
 /**
  * Writes out = A·B.
  * - A: m×k, element (i, p) at a + 4·(i·aRowStride + p·aColStride)
  * - B: k×n, element (p, j) at b + 4·(p·bRowStride + j·bColStride)
  * - out: m×n row-major; only written; must not alias A, B or the panel.
+ * - rowPanels: B's row panels (panels.ts), read instead of B's first
+ *   n & ~7 columns when m < PACK_ROWS; 0 when there are none.
  * Strides count values; a transposed operand just swaps its two strides.
  */
 export function multiply(
@@ -36,6 +36,7 @@ export function multiply(
   a: usize, aRowStride: i32, aColStride: i32,
   b: usize, bRowStride: i32, bColStride: i32,
   out: usize,
+  rowPanels: usize = 0,
 ): void {
   const wide = n & ~7
   const aRow = <usize>aRowStride << 2
@@ -47,7 +48,10 @@ export function multiply(
     return
   }
   let first = 0
-  if (m < PACK_ROWS && bColStride == 1) {
+  if (m < PACK_ROWS && rowPanels != 0) {
+    sweepPanels(m, k, n, wide, a, aRow, aCol, rowPanels, out)
+    first = wide
+  } else if (m < PACK_ROWS && bColStride == 1) {
     sweepInPlace(m, k, n, wide, a, aRow, aCol, b, bRow, out)
     first = wide
   }

@@ -13,6 +13,7 @@ import {
   STATUS_NOT_COMMITTED, STATUS_OK,
 } from './enums'
 import { isLoss } from './losses'
+import { staleRowPanels } from './panels'
 import { configure, setSteps, stateLength, steps } from './optimizers'
 import {
   fillUniform, generator, glorotLimit, heLimit, setGenerator,
@@ -46,6 +47,7 @@ export function addLayer(units: i32, activation: i32, alpha: f64): i32 {
 /** Lays out the memory map for the layers added and zeroes all state. */
 export function commitNetwork(): i32 {
   if (inputCount < 1 || layerCount < 1) return STATUS_BAD_ARGUMENT
+  staleRowPanels()
   const status = layoutNetwork()
   if (status != STATUS_OK) return status
   memory.fill(parametersStart, 0, stateBytes)
@@ -73,6 +75,7 @@ export function setScaling(enabled: i32): void {
 /** Seeds the generator, draws every layer's weights and zeroes the rest. */
 export function initialize(seed: u32): void {
   if (!committed) return
+  staleRowPanels()
   memory.fill(parametersStart, 0, stateBytes)
   setGenerator(seed)
   for (let l = 0; l < layerCount; l++) {
@@ -100,8 +103,12 @@ export function reserveSamples(rows: i32): i32 {
 export function parameterCount(): i32 {
   return committed ? parameterTotal : 0
 }
-/** Points at the parameters. */
+/**
+ * Points at the parameters. The caller may write them, so the row panels
+ * go out of date: ask again before each write (panels.ts).
+ */
 export function parametersPointer(): usize {
+  staleRowPanels()
   return committed ? parametersStart : 0
 }
 /** Points at ∂C/∂θ, laid out as the parameters. */
@@ -173,6 +180,7 @@ export function backupState(): void {
 
 /** Puts back what `backupState` copied aside. */
 export function restoreState(): void {
+  staleRowPanels()
   memory.copy(parametersStart, backupStart, stateBytes)
   setSteps(savedSteps)
   setScalingSamples(savedScalingCount)

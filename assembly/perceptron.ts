@@ -10,6 +10,7 @@ import { activate, isStep } from './activations'
 import { denseForward } from './dense'
 import { STATUS_BAD_ARGUMENT, STATUS_NON_FINITE, STATUS_OK } from './enums'
 import { backupState, restoreState, stateIsFinite } from './network'
+import { staleRowPanels } from './panels'
 import { fillOrder, shuffle } from './random'
 import {
   gatherRows, mergeStatistics, prepareDeviation, scalingEnabled,
@@ -44,6 +45,7 @@ export function perceptronTrain(
   const room = reserveBatchRows(1)
   if (room != STATUS_OK) return room
 
+  staleRowPanels()
   backupState()
   if (scalingEnabled()) mergeStatistics(rows)
   prepareDeviation()

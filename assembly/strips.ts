@@ -26,6 +26,31 @@ export function sweepInPlace(
   }
 }
 
+/**
+ * As sweepInPlace, but reads B's first `cols` columns from row panels:
+ * strips of 32 columns, then of 8, each k×width values in one run
+ * (panels.ts).
+ */
+export function sweepPanels(
+  m: i32, k: i32, n: i32, cols: i32,
+  a: usize, aRow: usize, aCol: usize, panels: usize, out: usize,
+): void {
+  for (let i = 0; i < m; i++) {
+    const from = a + <usize>i * aRow
+    const to = out + (<usize>(i * n) << 2)
+    let strip = panels
+    let j = 0
+    for (; j + 32 <= cols; j += 32) {
+      strip1x32(from, aCol, k, strip, 128, to + (<usize>j << 2))
+      strip += <usize>k << 7
+    }
+    for (; j < cols; j += 8) {
+      strip1x8(from, aCol, k, strip, 32, to + (<usize>j << 2))
+      strip += <usize>k << 5
+    }
+  }
+}
+
 // Writes one row of A times 32 adjacent columns of B (rows bRow bytes
 // apart) into out: 8 accumulators, each summed over p = 0..depth-1.
 function strip1x32(

@@ -4,8 +4,8 @@
 import {
   aOf, activationOf, alphaOf, biasesOf,
   biasGradsOf, committed, deltaOf, fanInOf, layerCount, outputCount,
-  reserveBatchRows, sampleCapacity, samplesOrder, samplesOutputs, unitsOf,
-  weightGradsOf, weightsOf, zOf,
+  reserveBatchRows, rowPanelsOf, sampleCapacity, samplesOrder, samplesOutputs,
+  unitsOf, weightGradsOf, weightsOf, zOf,
 } from './arena'
 import { activate, activateBackward, isStep } from './activations'
 import { denseBackward, denseForward } from './dense'
@@ -20,6 +20,7 @@ import {
 } from './network'
 import { isConfigured, step } from './optimizers'
 import { countWrongPairs } from './perceptron'
+import { rowPanelsReady, staleRowPanels } from './panels'
 import { fillOrder, shuffle } from './random'
 import {
   gatherRows, inputRows, mergeStatistics, prepareDeviation, scalingEnabled,
@@ -39,13 +40,19 @@ export function checkRows(rows: i32): i32 {
   return STATUS_OK
 }
 
-/** Runs the `rows` rows gatherRows selected forward through every layer. */
-export function forward(rows: i32): void {
+/**
+ * Runs the `rows` rows gatherRows selected forward through every layer,
+ * reading W from the row panels when `panels` says they are current.
+ */
+export function forward(rows: i32, panels: bool = false): void {
   let input = inputRows
   for (let l = 0; l < layerCount; l++) {
     const units = unitsOf(l)
     const z = zOf(l)
-    denseForward(rows, fanInOf(l), units, input, weightsOf(l), biasesOf(l), z)
+    const rowPanels = panels ? rowPanelsOf(l) : 0
+    denseForward(
+      rows, fanInOf(l), units, input, weightsOf(l), biasesOf(l), z, rowPanels,
+    )
     activate(activationOf(l), rows, units, z, aOf(l), alphaOf(l))
     input = aOf(l)
   }
@@ -106,6 +113,7 @@ export function train(
   let status = checkTrainable(rows)
   if (status != STATUS_OK) return status
   if (epochs < 0 || batchSize < 1 || !isConfigured()) return STATUS_BAD_ARGUMENT
+  staleRowPanels()
   const batch = min(batchSize, rows)
   status = reserveBatchRows(batch)
   if (status != STATUS_OK) return status
@@ -201,10 +209,11 @@ export function predict(rows: i32): i32 {
   if (status != STATUS_OK) return status
   const output = aOf(layerCount - 1)
   const rowBytes = <usize>outputCount() << 2
+  const panels = rowPanelsReady(rows)
   for (let start = 0; start < rows; start += CHUNK_ROWS) {
     const count = min(CHUNK_ROWS, rows - start)
     gatherRows(start, count, false, false)
-    forward(count)
+    forward(count, panels)
     const to = samplesOutputs + <usize>start * rowBytes
     memory.copy(to, output, <usize>count * rowBytes)
   }

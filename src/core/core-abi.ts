@@ -66,6 +66,11 @@ export interface CoreExports {
 
   /** Counts parameters: per layer, W (inputs×units) then b (units). */
   parameterCount(): number
+  /**
+   * Points at the parameters. Writing them through it is allowed, so the
+   * call marks the row panels a small predict reads as stale: ask for the
+   * pointer anew before each write (assembly/panels.ts).
+   */
   parametersPointer(): number
   /** Points at ∂C/∂θ from the last `computeGradients`, laid out as parameters. */
   gradientsPointer(): number
