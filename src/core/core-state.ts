@@ -36,6 +36,17 @@ export function writeFloats(core: CoreExports, pointer: number, values: Float32A
   new Float32Array(core.memory.buffer, pointer, values.length).set(values)
 }
 
+/** Writes rows of `width` f32 values one after another at `pointer`. */
+export function writeRows(
+  core: CoreExports,
+  pointer: number,
+  rows: readonly Float32Array[],
+  width: number,
+): void {
+  const view = new Float32Array(core.memory.buffer, pointer, rows.length * width)
+  for (let r = 0; r < rows.length; r++) view.set(rows[r], r * width)
+}
+
 /** Reads the optimizer steps, scaling count and PRNG state. */
 export function readCounters(core: CoreExports): Counters {
   return {

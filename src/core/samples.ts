@@ -116,6 +116,23 @@ function fillRow(row: readonly unknown[], out: Float32Array, offset: number): bo
 }
 
 /**
+ * Returns x's rows when every one is a Float32Array of `width` values (x
+ * itself may be one such row), else null: rows a caller may copy straight
+ * into wasm memory, leaving the search for NaN and ±Infinity to the core.
+ */
+export function f32RowsOf(
+  x: unknown,
+  width: number,
+): { rows: readonly Float32Array[]; single: boolean } | null {
+  if (x instanceof Float32Array) return x.length === width ? { rows: [x], single: true } : null
+  if (!Array.isArray(x) || x.length === 0) return null
+  for (const row of x) {
+    if (!(row instanceof Float32Array) || row.length !== width) return null
+  }
+  return { rows: x as Float32Array[], single: false }
+}
+
+/**
  * Validates `x` against the model's input width and packs it as f32.
  * With `check` false, rows that are Float32Arrays of the right width are
  * copied whole and not looked into: the caller must then find any NaN or

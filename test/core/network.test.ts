@@ -99,6 +99,46 @@ describe('validation before anything changes', () => {
   })
 })
 
+describe('rows of Float32Arrays copied straight into wasm memory', () => {
+  // 3 rows × 100 inputs = 300 values: past the 256 from which rows skip the packed copy
+  const wide = {
+    kind: 'mlp', inputs: 100, seed: 3, loss: 'mse',
+    optimizer: { name: 'sgd', learningRate: 0.01 },
+    layers: [{ units: 5, activation: 'tanh' }, { units: 2, activation: 'linear' }],
+  } as const
+  const rows = [0, 1, 2].map((r) => Float32Array.from({ length: 100 }, (_, i) => (r + i) / 100))
+
+  test('predict what the same rows as plain numbers predict', async () => {
+    const net = await Network.create(wide)
+    const plain = rows.map((r) => Array.from(r))
+    expect(net.predict(rows)).toEqual(net.predict(plain))
+  })
+
+  test('name a NaN or Infinity by row and column, changing nothing', async () => {
+    const net = await Network.create(wide)
+    const before = net.toBytes()
+    const bad = rows.map((r) => r.slice())
+    bad[2][57] = NaN
+    bad[1][3] = -Infinity
+    const error = thrown(() => net.train(bad, rows.map(() => [0, 1])))
+    expect(error.errors.map((e) => formatPath(e.path))).toEqual(['x[1][3]', 'x[2][57]'])
+    expect(thrown(() => net.predict(bad)).errors).toEqual(error.errors)
+    expect(net.toBytes()).toEqual(before)
+  })
+
+  test('give a huge row the blame when the gradient overflows', async () => {
+    // z = w·x ≈ 1e19 is finite, ∂C/∂W = x·(z − y) ≈ 1e20 · 1e19 is not
+    const line = { ...wide, layers: [{ units: 2, activation: 'linear' }] } as const
+    const net = await Network.create(line)
+    const huge = rows.map((r) => r.slice())
+    huge[1].fill(0)
+    huge[1][40] = 1e20
+    const error = thrown(() => net.train(huge, rows.map(() => [0, 1])))
+    expect(formatPath(error.errors[0].path)).toBe('x[1]')
+    expect(error.errors[0].message).toContain('its largest value is 1e+20')
+  })
+})
+
 describe('a diverging train', () => {
   const wild = {
     kind: 'mlp', inputs: 2, loss: 'mse', seed: 3,
