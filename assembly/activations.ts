@@ -8,6 +8,7 @@ import {
   ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SIGN, ACTIVATION_SOFTMAX,
   ACTIVATION_TANH,
 } from './enums'
+import { exp4 } from './exp'
 
 /** Tells whether a code names a known activation. */
 export function isActivation(kind: i32): bool {
@@ -135,17 +136,12 @@ function reluBackward(
   }
 }
 
-// sigmoid(z) = 1 / (1 + e^−z)
+// sigmoid(z) = 1 / (1 + e^−z); exp4 has Mathf.exp's bits (exp.ts)
 function sigmoid(count: i32, z: usize, out: usize): void {
   const one = f32x4.splat(1)
   let i = 0
-  // exp stays scalar (Mathf.exp's bits); the add and divide go 4 at once
   for (; i + 4 <= count; i += 4) {
-    const at = z + (<usize>i << 2)
-    let e = f32x4.splat(Mathf.exp(-load<f32>(at)))
-    e = f32x4.replace_lane(e, 1, Mathf.exp(-load<f32>(at, 4)))
-    e = f32x4.replace_lane(e, 2, Mathf.exp(-load<f32>(at, 8)))
-    e = f32x4.replace_lane(e, 3, Mathf.exp(-load<f32>(at, 12)))
+    const e = exp4(f32x4.neg(v128.load(z + (<usize>i << 2))))
     v128.store(out + (<usize>i << 2), f32x4.div(one, f32x4.add(one, e)))
   }
   for (; i < count; i++) {
@@ -209,20 +205,40 @@ function softmax(rows: i32, width: i32, z: usize, out: usize): void {
     for (let j = 0; j < width; j++) {
       largest = max(largest, load<f32>(z + (<usize>j << 2)))
     }
+    softmaxTerms(width, z, largest, out)
+    // the sum runs in order, so its bits do not depend on the lanes
     let sum: f32 = 0
-    for (let j = 0; j < width; j++) {
-      const at = <usize>j << 2
-      const logit = load<f32>(z + at)
-      const value: f32 = logit == largest ? 1 : Mathf.exp(logit - largest)
-      store<f32>(out + at, value)
-      sum += value
+    for (let j = 0; j < width; j++) sum += load<f32>(out + (<usize>j << 2))
+    const total = f32x4.splat(sum)
+    let j = 0
+    for (; j + 4 <= width; j += 4) {
+      const at = out + (<usize>j << 2)
+      v128.store(at, f32x4.div(v128.load(at), total))
     }
-    for (let j = 0; j < width; j++) {
+    for (; j < width; j++) {
       const at = out + (<usize>j << 2)
       store<f32>(at, load<f32>(at) / sum)
     }
     z += rowBytes
     out += rowBytes
+  }
+}
+
+// writes e^(z_j − largest) for one row, the largest logits as 1
+function softmaxTerms(width: i32, z: usize, largest: f32, out: usize): void {
+  const top = f32x4.splat(largest)
+  const one = f32x4.splat(1)
+  let j = 0
+  for (; j + 4 <= width; j += 4) {
+    const at = <usize>j << 2
+    const logit = v128.load(z + at)
+    const e = exp4(f32x4.sub(logit, top))
+    v128.store(out + at, v128.bitselect(one, e, f32x4.eq(logit, top)))
+  }
+  for (; j < width; j++) {
+    const at = <usize>j << 2
+    const logit = load<f32>(z + at)
+    store<f32>(out + at, logit == largest ? 1 : Mathf.exp(logit - largest))
   }
 }
 
