@@ -9,7 +9,7 @@
 import { stateLengths } from './core-setup.ts'
 import type { StateArrays, StateLengths } from './core-state.ts'
 import { EdgepropError, formatPath, zodIssues, type ErrorDetail } from './errors.ts'
-import { decodeModel, type ModelHeader } from './model-format.ts'
+import { decodeModel, encodeModel, type ModelHeader } from './model-format.ts'
 import { parameterCountOf, specSchema, type Spec } from './spec.ts'
 
 /** What a model file holds, checked: everything a Network loads from it. */
@@ -30,6 +30,15 @@ export function inspectModel(bytes: Uint8Array | ArrayBuffer): InspectedModel {
   const spec = parseStoredSpec(header.spec)
   const state = checkStoredArrays(arrays, stateLengths(spec), spec)
   return { header, spec, parameterCount: parameterCountOf(spec), state }
+}
+
+/**
+ * Writes a checked model file again as edgeprop writes it, so that nothing
+ * the checks did not read (a JSON key given twice, say) is kept.
+ */
+export function rewriteModel(model: InspectedModel): Uint8Array {
+  const { arrays: _listed, ...header } = model.header
+  return encodeModel(header, { ...model.state })
 }
 
 /** Lists the optimizer fields an MLP spec always stores once defaults are filled. */
@@ -117,7 +126,8 @@ export function checkStoredArrays(
     }
   }
   for (const name of arrays.keys()) {
-    if (name in lengths) continue
+    // own keys only: 'constructor' is `in` every object
+    if (Object.hasOwn(lengths, name)) continue
     details.push({
       path: ['arrays', name],
       message: `model has an array '${name}' that edgeprop does not write; the file was ` +

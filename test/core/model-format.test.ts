@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { EdgepropError, Network } from '../../src/core/index.ts'
+import { EdgepropError, Network, inspectModel, rewriteModel } from '../../src/core/index.ts'
 import { crc32 } from '../../src/core/crc32.ts'
 import { decodeModel, encodeModel } from '../../src/core/model-format.ts'
+import { rawModelFile } from '../helpers/raw-model-file.ts'
 
 const header = {
   spec: { kind: 'perceptron' },
@@ -203,29 +204,37 @@ describe('a saved network', () => {
   test('refuses a header that lists one array twice', async () => {
     const { header: stored, arrays } = decodeModel(bytes)
     const parameters = arrays.get('parameters')!
-    // the header by hand: encodeModel takes a record, which cannot repeat a name
+    // encodeModel takes a record, which cannot repeat a name
     const list = [...stored.arrays, { name: 'parameters', length: parameters.length }]
-    const json = new TextEncoder().encode(JSON.stringify({ ...stored, arrays: list }))
-    const start = (16 + json.length + 3) & ~3
-    const values = list.reduce((sum, a) => sum + a.length, 0)
-    const blob = new Uint8Array(start + 4 * values + 4)
-    const view = new DataView(blob.buffer)
-    blob.set(new TextEncoder().encode('EDGEPROP'), 0)
-    view.setUint32(8, 1, true)
-    view.setUint32(12, json.length, true)
-    blob.set(json, 16)
-    let offset = start
-    for (const data of [...arrays.values(), parameters]) {
-      blob.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset)
-      offset += data.byteLength
-    }
-    view.setUint32(offset, crc32(blob, offset), true)
+    const json = JSON.stringify({ ...stored, arrays: list })
+    const blob = rawModelFile(json, [...arrays.values(), parameters])
     const error = await Network.fromBytes(blob).catch((e) => e)
     expect(error.code).toBe('invalid-model')
     expect(error.errors).toEqual([{
       path: ['header', 'arrays'],
       message: 'model header: arrays lists an array name twice; each array is written once',
     }])
+  })
+
+  test('refuses an array named after what every object inherits', async () => {
+    const { header: stored, arrays } = decodeModel(bytes)
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const extra = { ...Object.fromEntries(arrays), [name]: new Float32Array(1000) }
+      const error = await Network.fromBytes(encodeModel(stored, extra)).catch((e) => e)
+      expect(error.code).toBe('invalid-model')
+      expect(error.errors[0].path).toEqual(['arrays', name])
+      expect(() => inspectModel(encodeModel(stored, extra))).toThrow(/does not write/)
+    }
+  })
+
+  test('writes a checked file again as edgeprop writes it, keeping no unread JSON', () => {
+    const { header: stored, arrays } = decodeModel(bytes)
+    // a key given twice: JSON.parse keeps the last, so the first goes unread
+    const json = '{"spec":{"junk":1},' + JSON.stringify(stored).slice(1)
+    const blob = rawModelFile(json, [...arrays.values()])
+    const rewritten = rewriteModel(inspectModel(blob))
+    expect(rewritten).toEqual(bytes)
+    expect(new TextDecoder().decode(rewritten)).not.toContain('junk')
   })
 })
 

@@ -3,6 +3,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Network } from '../../src/core/index.ts'
+import { decodeModel } from '../../src/core/model-format.ts'
+import { stampVersion } from '../../src/worker/model-file.ts'
+import { rawModelFile } from '../helpers/raw-model-file.ts'
 import { ensureCore } from '../../src/worker/core-loader.ts'
 import {
   IRIS_X,
@@ -72,6 +75,23 @@ describe('PUT weights', () => {
     const replaced = await upload('imported', bytes, { 'If-Match': '"0"' })
     expect(replaced.status).toBe(200)
     expect(replaced.headers.get('ETag')).toBe('"1"')
+  })
+
+  it('stores what it checked: a JSON key given twice is not kept or served back', async () => {
+    const net = await trainedElsewhere()
+    const { header, arrays } = decodeModel(net.toBytes())
+    // the first "spec" is junk that JSON.parse drops in favour of the second;
+    // at version 0 already, the file would be stored with no rewrite of its own
+    const json = '{"spec":{"junk":"' + 'x'.repeat(5000) + '"},' +
+      JSON.stringify({ ...header, version: 0 }).slice(1)
+    const file = rawModelFile(json, [...arrays.values()])
+
+    expect((await upload('twice-said', file)).status).toBe(201)
+    const served = await api('/v1/models/twice-said/weights?consistency=strong')
+    const bytes = new Uint8Array(await served.arrayBuffer())
+    expect(new TextDecoder().decode(bytes)).not.toContain('junk')
+    // a created model starts at version 0, so its file says so
+    expect(bytes).toEqual(stampVersion(net.toBytes(), 0))
   })
 
   it('refuses bytes that are not a model file, keeping the model', async () => {

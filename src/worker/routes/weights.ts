@@ -3,7 +3,7 @@
  * trained in a browser or in Node can be uploaded and a served one saved.
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { inspectModel } from '../../core/index.ts'
+import { inspectModel, rewriteModel } from '../../core/index.ts'
 import { assertParametersWithin, assertSpecBytesWithin } from '../limit-checks.ts'
 import { cacheKey, modelCache } from '../model-cache.ts'
 import { readWeights } from '../model-reads.ts'
@@ -95,7 +95,9 @@ export function weightsRoutes() {
     assertParametersWithin(upload.parameterCount, limits, ['body'])
     const ifMatch = c.req.valid('header')['if-match']
     const trainer = trainerFor(c.env, tenant, id)
-    const { record, created } = unwrap(await trainer.replace({ tenant, id, blob: bytes, ifMatch }))
+    // what is stored is what was checked, written as edgeprop writes it
+    const blob = rewriteModel(upload)
+    const { record, created } = unwrap(await trainer.replace({ tenant, id, blob, ifMatch }))
     modelCache.delete(cacheKey(tenant, id))
     c.header('ETag', etag(record.version))
     const body = record as ModelRecord & z.infer<typeof Model>
