@@ -75,7 +75,7 @@ function otherTable(run: RunNumbers): string {
     for (const [call, name] of calls) {
       const process = workerd[`${call}CpuMs`]
       const empty = workerd.emptyWorker[`${call}CpuMs`]
-      rows.push([`workerd CPU, ${name}: the Worker's own (process less empty Worker)`,
+      rows.push([`workerd CPU, ${name}, less an empty Worker`,
         `${ms(ownCpuMs(workerd, call))} ms (${ms(process)} less ${ms(empty)})`])
     }
   } else {

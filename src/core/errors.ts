@@ -73,7 +73,8 @@ export function zodIssues(error: ZodError, subject = 'spec'): ErrorDetail[] {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const field = formatPath([...path, key])
-        details.push({ path: [...path, key], message: `${field} is not a ${subject} field; remove it` })
+        const message = `${field} is not a ${subject} field; remove it`
+        details.push({ path: [...path, key], message })
       }
       continue
     }

@@ -48,8 +48,7 @@ export class ModelCache {
    * it after a network served a call, since a call can grow its memory.
    */
   fit(maxBytes: number): void {
-    let total = 0
-    for (const entry of this.entries.values()) total += entry.net.memoryBytes
+    let total = this.bytes
     while (total > maxBytes && this.entries.size > 0) total -= this.dropOldest()
   }
 

@@ -108,7 +108,8 @@ export class ModelTrainer extends DurableObject<Env> {
 
   /** Applies one training batch and moves the version on by one. */
   async train(request: TrainRequest): Promise<Outcome<Applied<TrainResult>>> {
-    return this.once('train', request, trainPayload(request), async (): Promise<Step<TrainResult>> => {
+    const payload = trainPayload(request)
+    return this.once('train', request, payload, async (): Promise<Step<TrainResult>> => {
       const live = this.existing(request)
       const net = await this.network(live)
       const { result, record, blob } = applyBatch(net, live.record, request)

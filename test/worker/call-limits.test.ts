@@ -36,7 +36,8 @@ describe('MAX_CALL_BYTES', () => {
 
   it('trains at exactly the limit and refuses a byte less, changing nothing', async () => {
     const body = { x: IRIS_X, y: IRIS_Y }
-    const at = await post({ MAX_CALL_BYTES: String(IRIS_BYTES) }, `${MODEL}/train-small-batch`, body)
+    const path = `${MODEL}/train-small-batch`
+    const at = await post({ MAX_CALL_BYTES: String(IRIS_BYTES) }, path, body)
     expect(at.status).toBe(200)
     const before = await trainerState('call-limits')
     const vars = { MAX_CALL_BYTES: String(IRIS_BYTES - 1) }

@@ -77,7 +77,7 @@ describe('train-small-batch', () => {
     ])
   })
 
-  it('says which kinds of target fit when one fits none, and names a bad value inside', async () => {
+  it('says which kinds of target fit when none does, and names a bad value inside', async () => {
     const kinds = 'a class label, a class index, a number, or a row of numbers'
     const none = await refused({ x: [IRIS_X[0]], y: [null] }, 422, [['y', 0]])
     expect(none.errors[0].message).toBe(`y[0]: expected ${kinds}`)
